@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['GPT2_SPLIT', 'pretokenize', 'BPE', 'train_bpe', 'bytes_to_unicode', 'hf_byte_order']
 
-# %% ../nbs/01_bpe.ipynb #ead37634
+# %% ../nbs/01_bpe.ipynb #d863329d
 import heapq
 from collections import Counter, defaultdict
 
 import regex
 
-# %% ../nbs/01_bpe.ipynb #c8d8585e
+# %% ../nbs/01_bpe.ipynb #88db766c
 GPT2_SPLIT = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""  # GPT-2's pre-tokenizer
 _split_re = regex.compile(GPT2_SPLIT)
 
@@ -20,7 +20,7 @@ def pretokenize(text:str # any text
     "Split `text` into the words BPE merges within (GPT-2's rule); `''.join` of the result is `text`"
     return _split_re.findall(text)
 
-# %% ../nbs/01_bpe.ipynb #64dec4dc
+# %% ../nbs/01_bpe.ipynb #35ecf579
 def _merge_word(w, pair, new):
     "Replace each occurrence of `pair` in the tuple `w` (left to right, not overlapping) by `new`"
     out, i = [], 0
@@ -29,7 +29,7 @@ def _merge_word(w, pair, new):
         else: out.append(w[i]); i += 1
     return tuple(out)
 
-# %% ../nbs/01_bpe.ipynb #dbbb4fc6
+# %% ../nbs/01_bpe.ipynb #66eb82a0
 class BPE:
     "A byte-level BPE model: `merges` (pairs of byte strings, in the order learned) over a base alphabet of 256 bytes"
     def __init__(self, merges:list, # [(b'a', b'b'), ...], in the order they were learned
@@ -72,7 +72,7 @@ class BPE:
         "The pieces of `text`, as byte strings"
         return [self.vocab[i] for i in self.encode(text)]
 
-# %% ../nbs/01_bpe.ipynb #dc6330e9
+# %% ../nbs/01_bpe.ipynb #b0fa365e
 def train_bpe(texts, # an iterable of strings
               n_merges:int, # how many merges to learn (the vocabulary grows by at most this many)
               base:list|None=None, # the 256 byte values in id order, which breaks ties (default 0..255)
@@ -109,7 +109,7 @@ def train_bpe(texts, # an iterable of strings
         for p in changed: heapq.heappush(heap, (-counts[p], p))
     return BPE(merges, base)
 
-# %% ../nbs/01_bpe.ipynb #05fe5faf
+# %% ../nbs/01_bpe.ipynb #9b92e122
 def bytes_to_unicode()->dict:
     "GPT-2's map from byte value to a printable character, as used by `tokenizers`' ByteLevel"
     bs = [*range(ord("!"), ord("~")+1), *range(ord("¡"), ord("¬")+1), *range(ord("®"), ord("ÿ")+1)]

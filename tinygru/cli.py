@@ -5,16 +5,22 @@
 # %% auto #0
 __all__ = ['COMMANDS', 'main']
 
-# %% ../nbs/07_cli.ipynb #ab6938b8
+# %% ../nbs/07_cli.ipynb #2d769dfe
 import importlib, sys
 from fastcore.script import anno_parser
 
-# %% ../nbs/07_cli.ipynb #a8e258e3
+# %% ../nbs/07_cli.ipynb #292a319e
 COMMANDS = {
     "data": ("tinygru.data:data_cmd", "print statistics of a TinyStories split"),
+    "tokenizer": ("tinygru.tokenizer:tokenizer_cmd", "train a tokenizer"),
+    "tokenize": ("tinygru.tokenizer:tokenize_cmd", "show how a tokenizer splits text"),
+    "encode": ("tinygru.encode:encode_cmd", "encode stories into token files"),
+    "train": ("tinygru.train:train_cmd", "train a model (tokenizer and encoding included when missing)"),
+    "eval": ("tinygru.train:eval_cmd", "validation loss and bits per byte of a trained run"),
+    "generate": ("tinygru.sample:generate_cmd", "generate stories from a trained model"),
 }
 
-# %% ../nbs/07_cli.ipynb #6f0af085
+# %% ../nbs/07_cli.ipynb #f06ba0d9
 def _usage():
     w = max(map(len, COMMANDS))
     return "usage: tinygru <command> [options]   (tinygru <command> -h for a command's options)\n\ncommands:\n" + \
@@ -35,6 +41,6 @@ def main(argv:list|None=None # arguments after the program name; `None` reads `s
     try: return f(**args)
     except (ValueError, OSError) as e: sys.exit(f"tinygru {cmd}: error: {e}")  # bad input: one sentence, no traceback
 
-# %% ../nbs/07_cli.ipynb #34649902
+# %% ../nbs/07_cli.ipynb #a94422c7
 #|eval: false
 if __name__ == "__main__": main()

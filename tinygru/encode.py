@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['token_dtype', 'encode_corpus', 'read_meta', 'load_tokens', 'get_batch', 'encode_cmd']
 
-# %% ../nbs/03_encode.ipynb #ee20bc45
+# %% ../nbs/03_encode.ipynb #384c1101
 import json, os, time
 from itertools import chain
 from pathlib import Path
@@ -19,14 +19,14 @@ from tokenizers import Tokenizer
 from .data import EOT, load_stories, resolve_source
 from .tokenizer import eot_id, load_tokenizer, tokenizer_hash
 
-# %% ../nbs/03_encode.ipynb #f38fd507
+# %% ../nbs/03_encode.ipynb #642e973b
 def token_dtype(vocab_size:int # size of the tokenizer's vocabulary
                )->np.dtype:
     "`uint16` if all ids fit in it, else `uint32`"
     if vocab_size > 2**32: raise ValueError(f"vocab_size={vocab_size} does not fit in uint32.")
     return np.dtype(np.uint16 if vocab_size <= 2**16 else np.uint32)
 
-# %% ../nbs/03_encode.ipynb #a6094ab9
+# %% ../nbs/03_encode.ipynb #f221d290
 def _batches(texts, batch_size):
     "Batches of strings from a `Dataset` (Arrow batches) or any iterable of strings"
     if isinstance(texts, datasets.Dataset):
@@ -75,7 +75,7 @@ def encode_corpus(tok:Tokenizer, # the tokenizer (with `<|endoftext|>`)
     meta_fn.write_text(json.dumps(meta, indent=1))
     return meta
 
-# %% ../nbs/03_encode.ipynb #b2f7e4d5
+# %% ../nbs/03_encode.ipynb #d14abd1c
 def read_meta(path:str|Path # the `.bin`, the `.json` or their common prefix
              )->dict:
     "The sidecar of an encoded split"
@@ -100,7 +100,7 @@ def load_tokens(path:str|Path, # the `.bin`, the `.json` or their common prefix
                          "records: it is truncated or from another run; re-run `tinygru encode`.")
     return np.memmap(bin_fn, dtype=dtype, mode="r")
 
-# %% ../nbs/03_encode.ipynb #007a359c
+# %% ../nbs/03_encode.ipynb #4b24cd3f
 def get_batch(tokens:np.ndarray, # token ids, e.g. from `load_tokens`
               batch_size:int, # windows per batch
               block_size:int, # tokens per window
@@ -114,7 +114,7 @@ def get_batch(tokens:np.ndarray, # token ids, e.g. from `load_tokens`
     w = np.stack([np.asarray(tokens[s:s + block_size + 1], dtype=np.int64) for s in starts])
     return w[:, :-1], w[:, 1:]
 
-# %% ../nbs/03_encode.ipynb #a520ae66
+# %% ../nbs/03_encode.ipynb #f07ec161
 @call_parse
 def encode_cmd(tokenizer:str="tokenizer", # directory of tokenizer.json (or the file)
                data:str=None, # data source: hub id, file or directory (default: $TINYGRU_DATA, else the hub)

@@ -6,7 +6,7 @@
 __all__ = ['KINDS', 'UNK', 'DEFAULT_VOCAB', 'TOKENIZER_FILE', 'train_tokenizer', 'eot_id', 'bytes_per_token', 'save_tokenizer',
            'load_tokenizer', 'tokenizer_hash', 'tokenizer_cmd', 'tokenize_cmd']
 
-# %% ../nbs/02_tokenizer.ipynb #82bf81a3
+# %% ../nbs/02_tokenizer.ipynb #64cebcfe
 import hashlib, json
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, train
 from .bpe import GPT2_SPLIT
 from .data import EOT, load_stories, resolve_source
 
-# %% ../nbs/02_tokenizer.ipynb #492d2f27
+# %% ../nbs/02_tokenizer.ipynb #4fa98808
 KINDS = ("byte_level_bpe", "char_bpe")
 UNK = "<unk>"  # char_bpe's unknown token
 DEFAULT_VOCAB = 4096  # chosen below from bytes per token against vocabulary size
@@ -58,7 +58,7 @@ def train_tokenizer(texts, # a `Dataset` with a `text` column, or an iterable of
         raise ValueError("No merges were learned: give more text (or a lower min_frequency).")
     return tok
 
-# %% ../nbs/02_tokenizer.ipynb #81fbc111
+# %% ../nbs/02_tokenizer.ipynb #30ede766
 def eot_id(tok:Tokenizer # a tinygru tokenizer
           )->int:
     "The id of `<|endoftext|>` in `tok`"
@@ -66,7 +66,7 @@ def eot_id(tok:Tokenizer # a tinygru tokenizer
     if i is None: raise ValueError(f"This tokenizer has no {EOT} token: train it with `train_tokenizer`.")
     return i
 
-# %% ../nbs/02_tokenizer.ipynb #34672386
+# %% ../nbs/02_tokenizer.ipynb #1dec73c3
 def bytes_per_token(tok:Tokenizer, # a tokenizer
                     texts:list # strings
                    )->float:
@@ -74,7 +74,7 @@ def bytes_per_token(tok:Tokenizer, # a tokenizer
     texts = list(texts)
     return sum(len(t.encode("utf-8")) for t in texts) / max(1, sum(len(e.ids) for e in tok.encode_batch(texts)))
 
-# %% ../nbs/02_tokenizer.ipynb #b37ae37c
+# %% ../nbs/02_tokenizer.ipynb #2703205d
 TOKENIZER_FILE = "tokenizer.json"
 
 def save_tokenizer(tok:Tokenizer, # a trained tokenizer
@@ -98,13 +98,13 @@ def load_tokenizer(path:str|Path # a directory holding `tokenizer.json`, or the 
     try: return Tokenizer.from_file(str(fn))
     except Exception as e: raise ValueError(f"{str(fn)!r} is not a tokenizer.json that `tokenizers` can read: {e}") from None
 
-# %% ../nbs/02_tokenizer.ipynb #84563903
+# %% ../nbs/02_tokenizer.ipynb #1e26bb07
 def tokenizer_hash(tok:Tokenizer # a tokenizer
                   )->str:
     "A stable short hash (16 hex digits of SHA-256) of `tok`'s JSON"
     return hashlib.sha256(tok.to_str().encode("utf-8")).hexdigest()[:16]
 
-# %% ../nbs/02_tokenizer.ipynb #39bd2cb0
+# %% ../nbs/02_tokenizer.ipynb #e9717d2c
 @call_parse
 def tokenizer_cmd(data:str=None, # data source: hub id, file or directory (default: $TINYGRU_DATA, else the hub)
                   kind:str="byte_level_bpe", # "byte_level_bpe" or "char_bpe"
