@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['draw_cell', 'LayerNormGRUCell', 'naive_gru', 'LNGRUFunction', 'ln_gru_sequence', 'GRU', 'ModelConfig', 'GRULM']
 
-# %% ../nbs/04_gru.ipynb #90ec8a10
+# %% ../nbs/04_gru.ipynb #01887d02
 import math
 from dataclasses import dataclass, asdict
 
@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
-# %% ../nbs/04_gru.ipynb #fe8a61e3
+# %% ../nbs/04_gru.ipynb #5ce1c2d5
 def draw_cell(ax=None):
     "Draw the layer-normalised GRU cell with matplotlib"
     import matplotlib.pyplot as plt
@@ -40,7 +40,7 @@ def draw_cell(ax=None):
     ax.set_xlim(-0.3, 10.5); ax.set_ylim(-0.1, 4.2); ax.axis("off")
     return ax
 
-# %% ../nbs/04_gru.ipynb #5204afdf
+# %% ../nbs/04_gru.ipynb #b266621b
 class LayerNormGRUCell(nn.Module):
     "One GRU step with layer norm over the concatenated `[x, h]` feeding the gates (`layer_norm=False`: the classic GRU)"
     def __init__(self, n_in:int, # input size E
@@ -81,7 +81,7 @@ class LayerNormGRUCell(nn.Module):
         "The new state (B, H) from input `x` (B, E) and state `h` (B, H)"
         return self.step(x, h)[0]
 
-# %% ../nbs/04_gru.ipynb #9ac2f531
+# %% ../nbs/04_gru.ipynb #7a7786ca
 def naive_gru(cell:LayerNormGRUCell, # the cell to run
               x:Tensor, # input (B, T, E)
               h:Tensor # initial state (B, H)
@@ -92,7 +92,7 @@ def naive_gru(cell:LayerNormGRUCell, # the cell to run
         h = cell(x[:, t], h); out.append(h)
     return torch.stack(out, 1), h
 
-# %% ../nbs/04_gru.ipynb #3de1fdd7
+# %% ../nbs/04_gru.ipynb #1c9b3a2c
 def _fwd_loop(gx, sx, qx, h0, wh, gam, bet, cx, bx, bh, D:int, eps:float, ln:bool, save:bool):
     "Forward time loop without a graph. `gx` (T,B,3H): input projection, already scaled by gamma_x when `ln`"
     T, B, H3 = gx.shape; H = H3 // 3
@@ -124,7 +124,7 @@ def _fwd_loop(gx, sx, qx, h0, wh, gam, bet, cx, bx, bh, D:int, eps:float, ln:boo
     if not save: return hs, None
     return hs, (gh_s, rz_s, n_s) + ((ghat_s, mu_s, rs_s) if ln else ())
 
-# %% ../nbs/04_gru.ipynb #67b87556
+# %% ../nbs/04_gru.ipynb #121e5e57
 class LNGRUFunction(torch.autograd.Function):
     "One GRU layer over a whole sequence with a hand-written backward through time (see `ln_gru_sequence`)"
     @staticmethod
@@ -182,7 +182,7 @@ class LNGRUFunction(torch.autograd.Function):
             dgam = dbet = dcx = dsx = dqx = None; dgx = dgi_s
         return dgx, dsx, dqx, dh, dwh, dgam, dbet, dcx, dGI.sum(0), dGH.sum(0), None, None, None
 
-# %% ../nbs/04_gru.ipynb #fd914c22
+# %% ../nbs/04_gru.ipynb #13a4ebb4
 def ln_gru_sequence(cell:LayerNormGRUCell, # the layer's parameters
                     x:Tensor, # input, time-major (T, B, E)
                     h0:Tensor # initial state (B, H)
@@ -190,8 +190,8 @@ def ln_gru_sequence(cell:LayerNormGRUCell, # the layer's parameters
     "The states (T, B, H) of `cell` run over `x` by the fast path (`LNGRUFunction`)"
     E, H = cell.n_in, cell.n_hidden; D = E + H
     with torch.autocast(x.device.type, enabled=False):
-        x, h0 = x.float(), h0.float()
         wi, wh, bi, bh = cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh
+        x, h0 = x.to(wi.dtype), h0.to(wi.dtype)   # the parameters' dtype (float32 under autocast)
         if cell.layer_norm:
             gam_x, gam_h, bet_x, bet_h = cell.ln_weight[:E], cell.ln_weight[E:], cell.ln_bias[:E], cell.ln_bias[E:]
             gx = F.linear(x, wi * gam_x)
@@ -202,7 +202,7 @@ def ln_gru_sequence(cell:LayerNormGRUCell, # the layer's parameters
             return LNGRUFunction.apply(*args)
         return _fwd_loop(*args, save=False)[0]
 
-# %% ../nbs/04_gru.ipynb #bd9e8a29
+# %% ../nbs/04_gru.ipynb #493b1547
 class GRU(nn.Module):
     "A multi-layer (layer-normalised) GRU over batch-first sequences, taking and returning the state"
     def __init__(self, n_in:int, # input size E
@@ -224,7 +224,7 @@ class GRU(nn.Module):
                )->tuple:
         "Outputs of the last layer (B, T, H) and the final states (n_layers, B, H)"
         B, T, _ = x.shape
-        if h is None: h = x.new_zeros(self.n_layers, B, self.n_hidden, dtype=torch.float32)
+        if h is None: h = x.new_zeros(self.n_layers, B, self.n_hidden, dtype=self.cells[0].weight_hh.dtype)
         if h.shape != (self.n_layers, B, self.n_hidden):
             raise ValueError(f"State has shape {tuple(h.shape)}, expected {(self.n_layers, B, self.n_hidden)} "
                              "(n_layers, batch, n_hidden): pass the `h` a previous call returned, or None.")
@@ -233,7 +233,8 @@ class GRU(nn.Module):
         for i, cell in enumerate(self.cells):
             if i: y = self.drop(y)
             if step:
-                with torch.autocast(y.device.type, enabled=False): y = cell(y[:, 0].float(), h[i].float())[:, None]
+                with torch.autocast(y.device.type, enabled=False):
+                    dt = cell.weight_ih.dtype; y = cell(y[:, 0].to(dt), h[i].to(dt))[:, None]
                 hn.append(y[:, 0])
             elif self.impl == "fast": y = ln_gru_sequence(cell, y, h[i]); hn.append(y[-1])
             else: y = naive_gru(cell, y.transpose(0, 1), h[i])[0].transpose(0, 1); hn.append(y[-1])
@@ -254,7 +255,7 @@ class GRU(nn.Module):
             y = torch.stack(out, 1); rs.append(torch.stack(r_, 1)); zs.append(torch.stack(z_, 1))
         return dict(r=torch.stack(rs), z=torch.stack(zs))
 
-# %% ../nbs/04_gru.ipynb #7f43ca3b
+# %% ../nbs/04_gru.ipynb #b611bf23
 @dataclass
 class ModelConfig:
     "The shape of a `GRULM`: plain, JSON-serialisable (`asdict`), rebuilt with `ModelConfig(**d)`"
@@ -277,7 +278,7 @@ class ModelConfig:
             if getattr(self, k) < 1: raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)}.")
         if not 0 <= self.dropout < 1: raise ValueError(f"dropout must be in [0, 1), got {self.dropout}.")
 
-# %% ../nbs/04_gru.ipynb #a7e9b4b5
+# %% ../nbs/04_gru.ipynb #ef3653a4
 class GRULM(nn.Module):
     "Embedding → (layer-normalised) GRU → linear head: a next-token language model"
     def __init__(self, cfg:ModelConfig): # the model's shape
