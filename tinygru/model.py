@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['draw_cell', 'LayerNormGRUCell', 'naive_gru', 'LNGRUFunction', 'ln_gru_sequence', 'GRU', 'ModelConfig', 'GRULM']
 
-# %% ../nbs/04_gru.ipynb #01887d02
+# %% ../nbs/04_gru.ipynb #68a05f05
 import math
 from dataclasses import dataclass, asdict
 
@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
-# %% ../nbs/04_gru.ipynb #5ce1c2d5
+# %% ../nbs/04_gru.ipynb #e46e9ef0
 def draw_cell(ax=None):
     "Draw the layer-normalised GRU cell with matplotlib"
     import matplotlib.pyplot as plt
@@ -40,7 +40,7 @@ def draw_cell(ax=None):
     ax.set_xlim(-0.3, 10.5); ax.set_ylim(-0.1, 4.2); ax.axis("off")
     return ax
 
-# %% ../nbs/04_gru.ipynb #b266621b
+# %% ../nbs/04_gru.ipynb #e8fe902e
 class LayerNormGRUCell(nn.Module):
     "One GRU step with layer norm over the concatenated `[x, h]` feeding the gates (`layer_norm=False`: the classic GRU)"
     def __init__(self, n_in:int, # input size E
@@ -81,7 +81,7 @@ class LayerNormGRUCell(nn.Module):
         "The new state (B, H) from input `x` (B, E) and state `h` (B, H)"
         return self.step(x, h)[0]
 
-# %% ../nbs/04_gru.ipynb #7a7786ca
+# %% ../nbs/04_gru.ipynb #3a990498
 def naive_gru(cell:LayerNormGRUCell, # the cell to run
               x:Tensor, # input (B, T, E)
               h:Tensor # initial state (B, H)
@@ -92,66 +92,66 @@ def naive_gru(cell:LayerNormGRUCell, # the cell to run
         h = cell(x[:, t], h); out.append(h)
     return torch.stack(out, 1), h
 
-# %% ../nbs/04_gru.ipynb #1c9b3a2c
-def _fwd_loop(gx, sx, qx, h0, wh, gam, bet, cx, bx, bh, D:int, eps:float, ln:bool, save:bool):
-    "Forward time loop without a graph. `gx` (T,B,3H): input projection, already scaled by gamma_x when `ln`"
+# %% ../nbs/04_gru.ipynb #0eb554ae
+def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, D:int, eps:float, ln:bool, save:bool):
+    "Forward time loop without a graph: `gx` (T,B,3H) is the hoisted input product (scaled by gamma_x when `ln`)"
     T, B, H3 = gx.shape; H = H3 // 3
     hs = gx.new_empty(T, B, H)
     big = (lambda *s: gx.new_empty(T, *s)) if save else (lambda *s: gx.new_empty(1, *s))
-    gh_s, rz_s, n_s = big(B, H3), big(B, 2*H), big(B, H)
-    gi = gx.new_empty(B, H3)
-    if ln: ghat_s, mu_s, rs_s, hn, hh = big(B, H3), big(B, 1), big(B, 1), gx.new_empty(B, H), gx.new_empty(B, H)
+    ghn_s, rz_s, n_s = big(B, H), big(B, 2*H), big(B, H)    # saved for the backward: only what it needs
+    gi, gh = gx.new_empty(B, H3), gx.new_empty(B, H3)
+    if ln: hbar_s, mu_s, rs_s, hh = big(B, H), big(B, 1), big(B, 1), gx.new_empty(B, H)
     wht, h = wh.t(), h0
     for t in range(T):
         s = t if save else 0
-        gh, rz, n = gh_s[s], rz_s[s], n_s[s]
+        rz, n = rz_s[s], n_s[s]
         if ln:
-            mu, rs, ghat = mu_s[s], rs_s[s], ghat_s[s]
+            mu, rs, hbar = mu_s[s], rs_s[s], hbar_s[s]
             torch.add(sx[t], h.sum(-1, keepdim=True), alpha=1/D, out=mu)    # sx, qx arrive divided by D
             torch.add(qx[t], torch.mul(h, h, out=hh).sum(-1, keepdim=True), alpha=1/D, out=rs)
             rs.addcmul_(mu, mu, value=-1).add_(eps).rsqrt_()                # s = 1/sigma
-            torch.addcmul(gx[t], mu, cx, value=-1, out=ghat).mul_(rs)       # (G - mu c_x) s
-            torch.add(ghat, bx, out=gi)                                     # + W_x beta_x + b_ih
-            torch.sub(h, mu, out=hn).mul_(rs).mul_(gam).add_(bet)           # normalised h
-            torch.addmm(bh, hn, wht, out=gh)
+            torch.addcmul(gx[t], mu, cx, value=-1, out=gi).mul_(rs).add_(bx)  # (G - mu c_x) s + W_x beta_x + b_ih
+            torch.sub(h, mu, out=hbar).mul_(rs)                             # (h - mu) s; gamma_h, beta_h are in wh, bh
+            torch.addmm(bh, hbar, wht, out=gh)
         else:
             torch.add(gx[t], bx, out=gi)
             torch.addmm(bh, h, wht, out=gh)
         torch.add(gi[:, :2*H], gh[:, :2*H], out=rz).sigmoid_()
         r, z = rz[:, :H], rz[:, H:]
         torch.addcmul(gi[:, 2*H:], r, gh[:, 2*H:], out=n).tanh_()
+        if save: ghn_s[t] = gh[:, 2*H:]
         h = torch.sub(h, n, out=hs[t]).mul_(z).add_(n)                      # n + z (h - n)
     if not save: return hs, None
-    return hs, (gh_s, rz_s, n_s) + ((ghat_s, mu_s, rs_s) if ln else ())
+    return hs, (ghn_s, rz_s, n_s) + ((hbar_s, mu_s, rs_s) if ln else ())
 
-# %% ../nbs/04_gru.ipynb #121e5e57
+# %% ../nbs/04_gru.ipynb #52b7b736
 class LNGRUFunction(torch.autograd.Function):
     "One GRU layer over a whole sequence with a hand-written backward through time (see `ln_gru_sequence`)"
     @staticmethod
-    def forward(ctx, gx, sx, qx, h0, wh, gam, bet, cx, bx, bh, D, eps, ln):
-        hs, saved = _fwd_loop(gx, sx, qx, h0, wh, gam, bet, cx, bx, bh, D, eps, ln, save=True)
-        ctx.save_for_backward(h0, wh, gam, bet, cx, hs, *saved)
+    def forward(ctx, gx, sx, qx, h0, wh, cx, bx, bh, D, eps, ln):
+        hs, saved = _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, D, eps, ln, save=True)
+        ctx.save_for_backward(gx if ln else None, h0, wh, cx, hs, *saved)
         ctx.D, ctx.ln = D, ln
         return hs
 
     @staticmethod
     def backward(ctx, dhs):
         ln, D = ctx.ln, ctx.D
-        h0, wh, gam, bet, cx, hs, gh_s, rz_s, n_s, *lns = ctx.saved_tensors
+        gx, h0, wh, cx, hs, ghn_s, rz_s, n_s, *lns = ctx.saved_tensors
         T, B, H = hs.shape
         hp = torch.cat([h0[None], hs[:-1]])                  # h_{t-1} for all t
-        dgi_s, dgh_s = hs.new_empty(T, B, 3*H), hs.new_empty(T, B, 3*H)
+        dgx_s, dghn_s = hs.new_empty(T, B, 3*H), hs.new_empty(T, B, H)
+        dgi, dgh = hs.new_empty(B, 3*H), hs.new_empty(B, 3*H)
         if ln:
-            ghat_s, mu_s, rs_s = lns
-            dhn_s, m1_s, m2_s = hs.new_empty(T, B, H), hs.new_empty(T, B, 1), hs.new_empty(T, B, 1)
-            hbar = (hp - mu_s).mul_(rs_s)                    # (h - mu) s, all steps
-        dh, dn, tmp, tmp2 = h0.new_zeros(B, H), h0.new_empty(B, H), h0.new_empty(B, H), h0.new_empty(B, H)
+            hbar_s, mu_s, rs_s = lns
+            m1_s, m2_s, a1, col = hs.new_empty(T, B, 1), hs.new_empty(T, B, 1), hs.new_empty(B, 1), hs.new_empty(B, 1)
+        dh, dn, tmp, dhat = h0.new_zeros(B, H), h0.new_empty(B, H), h0.new_empty(B, H), h0.new_empty(B, H)
         dhs = dhs.contiguous()
         for t in range(T-1, -1, -1):
             dh.add_(dhs[t])
-            rz, n, ghn, h = rz_s[t], n_s[t], gh_s[t, :, 2*H:], hp[t]
+            rz, n, ghn, h = rz_s[t], n_s[t], ghn_s[t], hp[t]
             r, z = rz[:, :H], rz[:, H:]
-            dgi, dgh = dgi_s[t], dgh_s[t]
+            if not ln: dgi = dgx_s[t]                           # no scaling: write the input grad in place
             dar, daz, dan = dgi[:, :H], dgi[:, H:2*H], dgi[:, 2*H:]
             torch.addcmul(dh, dh, z, value=-1, out=dn)          # dn = dh (1-z)
             torch.addcmul(dn, dn, torch.mul(n, n, out=tmp), value=-1, out=dan)  # through tanh
@@ -161,28 +161,35 @@ class LNGRUFunction(torch.autograd.Function):
             torch.sub(h, n, out=tmp).mul_(dh).mul_(z)           # dz * z
             torch.addcmul(tmp, tmp, z, value=-1, out=daz)       # dz z (1-z)
             dgh[:, :2*H] = dgi[:, :2*H]
+            dghn_s[t] = dgh[:, 2*H:]
+            torch.mm(dgh, wh, out=dhat)                         # grad of the normalised state (h - mu) s
             if ln:
-                dhn = torch.mm(dgh, wh, out=dhn_s[t])           # grad of the normalised h fed to W_h
-                m1, m2, rs, hb = m1_s[t], m2_s[t], rs_s[t], hbar[t]
-                dhat = torch.mul(dhn, gam, out=tmp2)
-                torch.add(torch.mv(dgi, cx)[:, None], dhat.sum(-1, keepdim=True), out=m1).mul_(1/D)
-                torch.add((dgi * ghat_s[t]).sum(-1, keepdim=True),
-                          torch.mul(dhat, hb, out=tmp).sum(-1, keepdim=True), out=m2).mul_(1/D)
+                m1, m2, rs, mu, hb = m1_s[t], m2_s[t], rs_s[t], mu_s[t], hbar_s[t]
+                torch.mul(dgi, rs, out=dgx_s[t])                # grad of G_t
+                torch.mv(dgi, cx, out=a1[:, 0])                 # dgi . c_x
+                torch.add(a1, dhat.sum(-1, keepdim=True), out=m1).mul_(1/D)
+                torch.bmm(dgi[:, None], gx[t][:, :, None], out=m2[:, :, None])   # dgi . G_t
+                m2.sub_(a1.mul_(mu)).mul_(rs)                   # dgi . (G_t - mu c_x) s
+                torch.bmm(dhat[:, None], hb[:, :, None], out=col[:, :, None])
+                m2.add_(col).mul_(1/D)                          # row dot products, without temporaries
                 dh.mul_(z).add_(dhat.sub_(m1).addcmul_(hb, m2, value=-1).mul_(rs))
-            else: dh.mul_(z).add_(torch.mm(dgh, wh, out=tmp))
-        dGI, dGH = dgi_s.view(T*B, 3*H), dgh_s.view(T*B, 3*H)
-        if ln:   # weight and layer-norm gradients, for all steps at once
-            dwh = dGH.t() @ torch.addcmul(bet, hbar, gam).view(T*B, H)
-            dgam, dbet = (dhn_s * hbar).sum((0, 1)), dhn_s.sum((0, 1))
+            else: dh.mul_(z).add_(dhat)
+        dGX, dGHn = dgx_s.view(T*B, 3*H), dghn_s.view(T*B, H)
+        # weight gradients for all steps at once. The r, z rows of the hidden-side gradient equal the input side's:
+        # dgi = dgx / s, so their product with the normalised state (h - mu) s is dgx^T (h - mu).
+        if ln:
+            dwh = torch.cat([dGX[:, :2*H].t() @ (hp - mu_s).view(T*B, H), dGHn.t() @ hbar_s.view(T*B, H)])
+            dcx, dbx = (dGX.t() @ torch.cat([-mu_s, 1/rs_s], -1).view(T*B, 2)).unbind(1)
             rs2 = rs_s * rs_s
             dsx, dqx = (mu_s * rs2 * m2_s - rs_s * m1_s) * D, -0.5 * D * rs2 * m2_s
-            dgx, dcx = dgi_s * rs_s, -(dgi_s * (mu_s * rs_s)).sum((0, 1))
         else:
-            dwh = dGH.t() @ hp.view(T*B, H)
-            dgam = dbet = dcx = dsx = dqx = None; dgx = dgi_s
-        return dgx, dsx, dqx, dh, dwh, dgam, dbet, dcx, dGI.sum(0), dGH.sum(0), None, None, None
+            hp2 = hp.view(T*B, H)
+            dwh, dbx = torch.cat([dGX[:, :2*H].t() @ hp2, dGHn.t() @ hp2]), dGX.sum(0)
+            dcx = dsx = dqx = None
+        dbh = torch.cat([dbx[:2*H], dGHn.sum(0)])
+        return dgx_s, dsx, dqx, dh, dwh, dcx, dbx, dbh, None, None, None
 
-# %% ../nbs/04_gru.ipynb #13a4ebb4
+# %% ../nbs/04_gru.ipynb #6076da93
 def ln_gru_sequence(cell:LayerNormGRUCell, # the layer's parameters
                     x:Tensor, # input, time-major (T, B, E)
                     h0:Tensor # initial state (B, H)
@@ -194,15 +201,16 @@ def ln_gru_sequence(cell:LayerNormGRUCell, # the layer's parameters
         x, h0 = x.to(wi.dtype), h0.to(wi.dtype)   # the parameters' dtype (float32 under autocast)
         if cell.layer_norm:
             gam_x, gam_h, bet_x, bet_h = cell.ln_weight[:E], cell.ln_weight[E:], cell.ln_bias[:E], cell.ln_bias[E:]
-            gx = F.linear(x, wi * gam_x)
+            gx = F.linear(x, wi * gam_x)                  # G for all steps: one big product
             sx, qx = x.sum(-1, keepdim=True) / D, (x * x).sum(-1, keepdim=True) / D
-            args = (gx, sx, qx, h0, wh, gam_h, bet_h, wi @ gam_x, torch.addmv(bi, wi, bet_x), bh, D, cell.eps, True)
-        else: args = (F.linear(x, wi), None, None, h0, wh, None, None, None, bi, bh, D, cell.eps, False)
+            args = (gx, sx, qx, h0, wh * gam_h, wi @ gam_x, torch.addmv(bi, wi, bet_x), torch.addmv(bh, wh, bet_h),
+                    D, cell.eps, True)
+        else: args = (F.linear(x, wi), None, None, h0, wh, None, bi, bh, D, cell.eps, False)
         if torch.is_grad_enabled() and (x.requires_grad or h0.requires_grad or wi.requires_grad):
             return LNGRUFunction.apply(*args)
         return _fwd_loop(*args, save=False)[0]
 
-# %% ../nbs/04_gru.ipynb #493b1547
+# %% ../nbs/04_gru.ipynb #d8cb07fd
 class GRU(nn.Module):
     "A multi-layer (layer-normalised) GRU over batch-first sequences, taking and returning the state"
     def __init__(self, n_in:int, # input size E
@@ -255,7 +263,7 @@ class GRU(nn.Module):
             y = torch.stack(out, 1); rs.append(torch.stack(r_, 1)); zs.append(torch.stack(z_, 1))
         return dict(r=torch.stack(rs), z=torch.stack(zs))
 
-# %% ../nbs/04_gru.ipynb #b611bf23
+# %% ../nbs/04_gru.ipynb #505b6afb
 @dataclass
 class ModelConfig:
     "The shape of a `GRULM`: plain, JSON-serialisable (`asdict`), rebuilt with `ModelConfig(**d)`"
@@ -278,7 +286,7 @@ class ModelConfig:
             if getattr(self, k) < 1: raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)}.")
         if not 0 <= self.dropout < 1: raise ValueError(f"dropout must be in [0, 1), got {self.dropout}.")
 
-# %% ../nbs/04_gru.ipynb #ef3653a4
+# %% ../nbs/04_gru.ipynb #24b8d69a
 class GRULM(nn.Module):
     "Embedding → (layer-normalised) GRU → linear head: a next-token language model"
     def __init__(self, cfg:ModelConfig): # the model's shape
