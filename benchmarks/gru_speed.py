@@ -7,10 +7,11 @@ Two comparisons, each printed as tokens/s (forward + backward, B*T tokens per st
   layer: the bare recurrent layer (naive cell loop, fast LN-GRU, fast GRU without layer norm, nn.GRU);
   lm:    the whole language model (embedding -> GRU -> head) on tinygru's GRU vs the same model on nn.GRU.
 Defaults are the issue's recurrence-bound sizes: batch 32, seq 128, emb/hidden 512, 1 layer, vocab 512.
-Repeats are interleaved (A B C A B C ...) so that machine noise hits all candidates alike; the median is reported."""
+Repeats are interleaved (A B C A B C ...) so that machine noise hits all candidates alike; ratios are given for
+the median and for the best repeat (the least disturbed, as `timeit` reports)."""
 import argparse, statistics, sys, time
 import torch, torch.nn as nn, torch.nn.functional as F
-from tinygru.model import GRU, GRULM, ModelConfig
+from tinygru.model import GRU, GRULM, ModelConfig, tune_malloc
 
 class NNGRULM(nn.Module):
     "The same language model as `GRULM` (layer_norm=False) but on torch.nn.GRU (cuDNN on CUDA)"
@@ -27,14 +28,14 @@ def sync(dev):
     if dev == "cuda": torch.cuda.synchronize()
 
 def timeit(fns, repeats, dev, warmup=2):
-    "Median seconds per call of each fn, repeats interleaved"
+    "Seconds per call of each fn (median and best), repeats interleaved"
     for f in fns.values():
         for _ in range(warmup): f()
     ts = {k: [] for k in fns}
     for _ in range(repeats):
         for k, f in fns.items():
             sync(dev); t0 = time.perf_counter(); f(); sync(dev); ts[k].append(time.perf_counter() - t0)
-    return {k: statistics.median(v) for k, v in ts.items()}
+    return {k: (statistics.median(v), min(v)) for k, v in ts.items()}
 
 def layer_fns(a, dev):
     B, T, E, H, L = a.batch, a.seq, a.emb, a.hidden, a.layers
@@ -66,10 +67,10 @@ def lm_fns(a, dev):
 
 def report(title, secs, ref, tokens):
     print(f"\n{title}")
-    print(f"| {'model':<22} | {'tokens/s':>9} | {'× ' + ref:>12} |")
-    print(f"|{'-'*24}|{'-'*11}:|{'-'*13}:|")
-    for k, s in secs.items():
-        print(f"| {k:<22} | {tokens/s:>9,.0f} | {secs[ref]/s:>12.2f} |")
+    print(f"| {'model':<22} | {'tokens/s (median)':>17} | {'× ' + ref + ' (median)':>21} | {'× ' + ref + ' (best)':>19} |")
+    print(f"|{'-'*24}|{'-'*18}:|{'-'*22}:|{'-'*20}:|")
+    for k, (med, best) in secs.items():
+        print(f"| {k:<22} | {tokens/med:>17,.0f} | {secs[ref][0]/med:>21.2f} | {secs[ref][1]/best:>19.2f} |")
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -80,14 +81,16 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--only", choices=["layer", "lm"], default=None, help="run one comparison only")
     ap.add_argument("--skip_naive", action="store_true", help="leave out the (slow) naive loop")
+    ap.add_argument("--tune_malloc", action="store_true", help="call tinygru.model.tune_malloc() first (CPU, glibc)")
     a = ap.parse_args(argv)
     if a.device == "cuda" and not torch.cuda.is_available(): sys.exit("--device cuda: no CUDA device available.")
     torch.manual_seed(0)
     dev = a.device
+    tuned = tune_malloc() if a.tune_malloc else False
     name = torch.cuda.get_device_name() if dev == "cuda" else f"CPU, {torch.get_num_threads()} threads"
     print(f"torch {torch.__version__}, {name}; batch {a.batch}, seq {a.seq}, emb {a.emb}, hidden {a.hidden}, "
           f"layers {a.layers}, vocab {a.vocab}; {'bf16 autocast' if dev == 'cuda' else 'float32'}; "
-          f"median of {a.repeats} interleaved repeats")
+          f"{a.repeats} interleaved repeats; malloc {'tuned' if tuned else 'default'}")
     tokens = a.batch * a.seq
     for kind, mk, ref in (("layer", layer_fns, "nn.GRU"), ("lm", lm_fns, "LM nn.GRU")):
         if a.only not in (None, kind): continue

@@ -44,4 +44,5 @@ d = { 'settings': { 'branch': 'main',
                                'tinygru.model._fwd_loop': ('gru.html#_fwd_loop', 'tinygru/model.py'),
                                'tinygru.model.draw_cell': ('gru.html#draw_cell', 'tinygru/model.py'),
                                'tinygru.model.ln_gru_sequence': ('gru.html#ln_gru_sequence', 'tinygru/model.py'),
-                               'tinygru.model.naive_gru': ('gru.html#naive_gru', 'tinygru/model.py')}}}
+                               'tinygru.model.naive_gru': ('gru.html#naive_gru', 'tinygru/model.py'),
+                               'tinygru.model.tune_malloc': ('gru.html#tune_malloc', 'tinygru/model.py')}}}
