@@ -6,7 +6,7 @@
 __all__ = ['draw_cell', 'LayerNormGRUCell', 'naive_gru', 'LNGRUFunction', 'ln_gru_sequence', 'GRU', 'ModelConfig', 'GRULM',
            'tune_malloc']
 
-# %% ../nbs/04_gru.ipynb #0f1dbff4
+# %% ../nbs/04_gru.ipynb #4c7c582e
 import math
 from dataclasses import dataclass, asdict
 
@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
-# %% ../nbs/04_gru.ipynb #4d2b8320
+# %% ../nbs/04_gru.ipynb #12e55e2c
 def draw_cell(ax=None):
     "Draw the layer-normalised GRU cell with matplotlib"
     import matplotlib.pyplot as plt
@@ -41,7 +41,7 @@ def draw_cell(ax=None):
     ax.set_xlim(-0.3, 10.5); ax.set_ylim(-0.1, 4.2); ax.axis("off")
     return ax
 
-# %% ../nbs/04_gru.ipynb #cf4a4248
+# %% ../nbs/04_gru.ipynb #2c8f6bad
 class LayerNormGRUCell(nn.Module):
     "One GRU step with layer norm over the concatenated `[x, h]` feeding the gates (`layer_norm=False`: the classic GRU)"
     def __init__(self, n_in:int, # input size E
@@ -82,7 +82,7 @@ class LayerNormGRUCell(nn.Module):
         "The new state (B, H) from input `x` (B, E) and state `h` (B, H)"
         return self.step(x, h)[0]
 
-# %% ../nbs/04_gru.ipynb #2acca18f
+# %% ../nbs/04_gru.ipynb #45f78273
 def naive_gru(cell:LayerNormGRUCell, # the cell to run
               x:Tensor, # input (B, T, E)
               h:Tensor # initial state (B, H)
@@ -93,7 +93,7 @@ def naive_gru(cell:LayerNormGRUCell, # the cell to run
         h = cell(x[:, t], h); out.append(h)
     return torch.stack(out, 1), h
 
-# %% ../nbs/04_gru.ipynb #d66e0d63
+# %% ../nbs/04_gru.ipynb #6412d57e
 def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, D:int, eps:float, ln:bool, save:bool):
     "Forward time loop without a graph: `gx` (T,B,3H) is the hoisted input product (scaled by gamma_x when `ln`)"
     T, B, H3 = gx.shape; H = H3 // 3
@@ -125,7 +125,7 @@ def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, D:int, eps:float, ln:bool, save:bo
     if not save: return hs, None
     return hs, (ghn_s, rz_s, n_s) + ((hbar_s, mu_s, rs_s) if ln else ())
 
-# %% ../nbs/04_gru.ipynb #a981d6bc
+# %% ../nbs/04_gru.ipynb #598c594d
 class LNGRUFunction(torch.autograd.Function):
     "One GRU layer over a whole sequence with a hand-written backward through time (see `ln_gru_sequence`)"
     @staticmethod
@@ -140,7 +140,6 @@ class LNGRUFunction(torch.autograd.Function):
         ln, D = ctx.ln, ctx.D
         gx, h0, wh, cx, hs, ghn_s, rz_s, n_s, *lns = ctx.saved_tensors
         T, B, H = hs.shape
-        hp = torch.cat([h0[None], hs[:-1]])                  # h_{t-1} for all t
         dgx_s, dghn_s = hs.new_empty(T, B, 3*H), hs.new_empty(T, B, H)
         dgi, dgh = hs.new_empty(B, 3*H), hs.new_empty(B, 3*H)
         if ln:
@@ -150,7 +149,7 @@ class LNGRUFunction(torch.autograd.Function):
         dhs = dhs.contiguous()
         for t in range(T-1, -1, -1):
             dh.add_(dhs[t])
-            rz, n, ghn, h = rz_s[t], n_s[t], ghn_s[t], hp[t]
+            rz, n, ghn, h = rz_s[t], n_s[t], ghn_s[t], (hs[t-1] if t else h0)
             r, z = rz[:, :H], rz[:, H:]
             if not ln: dgi = dgx_s[t]                           # no scaling: write the input grad in place
             dar, daz, dan = dgi[:, :H], dgi[:, H:2*H], dgi[:, 2*H:]
@@ -176,21 +175,28 @@ class LNGRUFunction(torch.autograd.Function):
                 dh.mul_(z).add_(dhat.sub_(m1).addcmul_(hb, m2, value=-1).mul_(rs))
             else: dh.mul_(z).add_(dhat)
         dGX, dGHn = dgx_s.view(T*B, 3*H), dghn_s.view(T*B, H)
-        # weight gradients for all steps at once. The r, z rows of the hidden-side gradient equal the input side's:
-        # dgi = dgx / s, so their product with the normalised state (h - mu) s is dgx^T (h - mu).
+        # Weight gradients for all steps at once. The r, z rows of the hidden-side gradient equal the input side's
+        # (dgi = dgx / s), so their product with the normalised state (h - mu) s is dgx^T (h - mu): a product with
+        # h_{t-1} (no concatenated copy: step 0 pairs with h0, steps 1.. with hs[:-1]) and a rank-1 term in mu.
+        def hprod(g, hn=None):   # sum_t g_t^T h_{t-1}, or g^T hn
+            if hn is not None: return g.reshape(T*B, -1).t() @ hn.view(T*B, H)
+            r = g[0].t() @ h0
+            return r.addmm_(g[1:].reshape((T-1)*B, -1).t(), hs[:-1].reshape((T-1)*B, H)) if T > 1 else r
+        dwh = dGX.new_empty(3*H, H)
+        dwh[:2*H] = hprod(dgx_s[:, :, :2*H])
         if ln:
-            dwh = torch.cat([dGX[:, :2*H].t() @ (hp - mu_s).view(T*B, H), dGHn.t() @ hbar_s.view(T*B, H)])
-            dcx, dbx = (dGX.t() @ torch.cat([-mu_s, 1/rs_s], -1).view(T*B, 2)).unbind(1)
+            dwh[2*H:] = hprod(dghn_s, hbar_s)
+            dcx, dbx = dGX.t() @ mu_s.view(T*B).neg(), dGX.t() @ rs_s.reciprocal().view(T*B)  # two mv: faster than one (TB,2) mm
+            dwh[:2*H] += dcx[:2*H, None]                         # the -mu term: -sum dgx mu = dcx
             rs2 = rs_s * rs_s
             dsx, dqx = (mu_s * rs2 * m2_s - rs_s * m1_s) * D, -0.5 * D * rs2 * m2_s
         else:
-            hp2 = hp.view(T*B, H)
-            dwh, dbx = torch.cat([dGX[:, :2*H].t() @ hp2, dGHn.t() @ hp2]), dGX.sum(0)
-            dcx = dsx = dqx = None
+            dwh[2*H:] = hprod(dghn_s)
+            dbx, dcx, dsx, dqx = dGX.sum(0), None, None, None
         dbh = torch.cat([dbx[:2*H], dGHn.sum(0)])
         return dgx_s, dsx, dqx, dh, dwh, dcx, dbx, dbh, None, None, None
 
-# %% ../nbs/04_gru.ipynb #8905b271
+# %% ../nbs/04_gru.ipynb #54eb67b2
 def ln_gru_sequence(cell:LayerNormGRUCell, # the layer's parameters
                     x:Tensor, # input, time-major (T, B, E)
                     h0:Tensor # initial state (B, H)
@@ -211,7 +217,7 @@ def ln_gru_sequence(cell:LayerNormGRUCell, # the layer's parameters
             return LNGRUFunction.apply(*args)
         return _fwd_loop(*args, save=False)[0]
 
-# %% ../nbs/04_gru.ipynb #c3b22a64
+# %% ../nbs/04_gru.ipynb #6a565ebd
 class GRU(nn.Module):
     "A multi-layer (layer-normalised) GRU over batch-first sequences, taking and returning the state"
     def __init__(self, n_in:int, # input size E
@@ -264,7 +270,7 @@ class GRU(nn.Module):
             y = torch.stack(out, 1); rs.append(torch.stack(r_, 1)); zs.append(torch.stack(z_, 1))
         return dict(r=torch.stack(rs), z=torch.stack(zs))
 
-# %% ../nbs/04_gru.ipynb #1b75d2bc
+# %% ../nbs/04_gru.ipynb #b22d6db4
 @dataclass
 class ModelConfig:
     "The shape of a `GRULM`: plain, JSON-serialisable (`asdict`), rebuilt with `ModelConfig(**d)`"
@@ -287,7 +293,7 @@ class ModelConfig:
             if getattr(self, k) < 1: raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)}.")
         if not 0 <= self.dropout < 1: raise ValueError(f"dropout must be in [0, 1), got {self.dropout}.")
 
-# %% ../nbs/04_gru.ipynb #c5387e9f
+# %% ../nbs/04_gru.ipynb #76a68543
 class GRULM(nn.Module):
     "Embedding → (layer-normalised) GRU → linear head: a next-token language model"
     def __init__(self, cfg:ModelConfig): # the model's shape
@@ -328,7 +334,7 @@ class GRULM(nn.Module):
         "Number of parameters (a tied matrix counted once)"
         return sum(p.numel() for p in self.parameters())
 
-# %% ../nbs/04_gru.ipynb #f4632252
+# %% ../nbs/04_gru.ipynb #0cd0badd
 def tune_malloc(mmap_threshold:int=1 << 30, # blocks at least this large are mmapped (and unmapped on free)
                 trim_threshold:int=(1 << 31) - 1 # free memory kept at the top of the heap before returning it
                )->bool:
