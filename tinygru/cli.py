@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['COMMANDS', 'main']
 
-# %% ../nbs/07_cli.ipynb #2d769dfe
+# %% ../nbs/07_cli.ipynb #a1989e41
 import importlib, sys
 from fastcore.script import anno_parser
 
-# %% ../nbs/07_cli.ipynb #292a319e
+# %% ../nbs/07_cli.ipynb #792a34ef
 COMMANDS = {
     "data": ("tinygru.data:data_cmd", "print statistics of a TinyStories split"),
     "tokenizer": ("tinygru.tokenizer:tokenizer_cmd", "train a tokenizer"),
@@ -20,7 +20,7 @@ COMMANDS = {
     "generate": ("tinygru.sample:generate_cmd", "generate stories from a trained model"),
 }
 
-# %% ../nbs/07_cli.ipynb #f06ba0d9
+# %% ../nbs/07_cli.ipynb #dc4be5af
 def _usage():
     w = max(map(len, COMMANDS))
     return "usage: tinygru <command> [options]   (tinygru <command> -h for a command's options)\n\ncommands:\n" + \
@@ -41,6 +41,6 @@ def main(argv:list|None=None # arguments after the program name; `None` reads `s
     try: return f(**args)
     except (ValueError, OSError) as e: sys.exit(f"tinygru {cmd}: error: {e}")  # bad input: one sentence, no traceback
 
-# %% ../nbs/07_cli.ipynb #a94422c7
+# %% ../nbs/07_cli.ipynb #ee228ed7
 #|eval: false
 if __name__ == "__main__": main()

@@ -1,5 +1,5 @@
 """tinygru's test command: run every notebook's tests (as `nbdev_test` does), then check that the exported
-package, the cleaned notebooks and README.md are current.  Prints one summary line: `tests: N passed, N failed`.
+package, the cleaned notebooks and README.md are current, and that the docs pages render (tools/docs.py).  Prints one summary line: `tests: N passed, N failed`.
 
     python tools/test.py                # the default run (cells flagged slow or cuda are skipped)
     python tools/test.py --flags slow   # also run the slow cells
@@ -47,7 +47,8 @@ def main():
     if a.path is None:  # the whole-project checks
         results += [("export", check("nbdev_export leaves tinygru/ unchanged", ["nbdev_export"], "tinygru/**/*.py"), 0),
                     ("clean", check("nbdev_clean leaves nbs/ unchanged", ["nbdev_clean"], "nbs/**/*.ipynb"), 0),
-                    ("readme", check("README.md is current", [sys.executable, "tools/readme.py", "--check"], "README.md"), 0)]
+                    ("readme", check("README.md is current", [sys.executable, "tools/readme.py", "--check"], "README.md"), 0),
+                    ("docs", check("the docs pages render, every export documented", [sys.executable, "tools/docs.py"], "nbs/**/*.ipynb"), 0)]
     npass = sum(ok for _, ok, _ in results)
     print(f"tests: {npass} passed, {len(results) - npass} failed  ({time.time() - t0:.0f} s)")
     sys.exit(0 if npass == len(results) else 1)

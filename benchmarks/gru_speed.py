@@ -1,0 +1,102 @@
+"""Training-step throughput of tinygru's GRUs against `torch.nn.GRU`, measured side by side in one run.
+
+    python benchmarks/gru_speed.py                    # CPU, float32
+    python benchmarks/gru_speed.py --device cuda      # CUDA, bf16 autocast (nn.GRU runs on cuDNN)
+
+Two comparisons, each printed as tokens/s (forward + backward, B*T tokens per step) and ratio to nn.GRU:
+  layer: the bare recurrent layer (naive cell loop, fast LN-GRU, fast GRU without layer norm, nn.GRU);
+  lm:    the whole language model (embedding -> GRU -> head) on tinygru's GRU vs the same model on nn.GRU.
+Defaults are the issue's recurrence-bound sizes: batch 32, seq 128, emb/hidden 512, 1 layer, vocab 512.
+Repeats are interleaved (A B C A B C ...) so that machine noise hits all candidates alike; ratios are given for
+the median and for the best repeat (the least disturbed, as `timeit` reports)."""
+import argparse, statistics, sys, time
+import torch, torch.nn as nn, torch.nn.functional as F
+from tinygru.model import GRU, GRULM, ModelConfig, tune_malloc
+
+class NNGRULM(nn.Module):
+    "The same language model as `GRULM` (layer_norm=False) but on torch.nn.GRU (cuDNN on CUDA)"
+    def __init__(self, cfg):
+        super().__init__()
+        self.emb = nn.Embedding(cfg.vocab_size, cfg.n_embd)
+        self.gru = nn.GRU(cfg.n_embd, cfg.n_hidden, cfg.n_layers, batch_first=True)
+        self.head = nn.Linear(cfg.n_hidden, cfg.vocab_size)
+    def forward(self, idx, h=None):
+        y, h = self.gru(self.emb(idx), h)
+        return self.head(y), h
+
+def sync(dev):
+    if dev == "cuda": torch.cuda.synchronize()
+
+def timeit(fns, repeats, dev, warmup=2):
+    "Seconds per call of each fn (median and best), repeats interleaved"
+    for f in fns.values():
+        for _ in range(warmup): f()
+    ts = {k: [] for k in fns}
+    for _ in range(repeats):
+        for k, f in fns.items():
+            sync(dev); t0 = time.perf_counter(); f(); sync(dev); ts[k].append(time.perf_counter() - t0)
+    return {k: (statistics.median(v), min(v)) for k, v in ts.items()}
+
+def layer_fns(a, dev):
+    B, T, E, H, L = a.batch, a.seq, a.emb, a.hidden, a.layers
+    x = torch.randn(B, T, E, device=dev, requires_grad=True)
+    mods = {"naive LN-GRU": GRU(E, H, L, impl="naive"), "fast LN-GRU": GRU(E, H, L),
+            "fast GRU (no LN)": GRU(E, H, L, layer_norm=False), "nn.GRU": nn.GRU(E, H, L, batch_first=True)}
+    def step(m):
+        def f():
+            with torch.autocast(dev, dtype=torch.bfloat16, enabled=dev == "cuda"):
+                y, _ = m(x)
+            y.float().square().mean().backward()
+        return f
+    return {k: step(m.to(dev)) for k, m in mods.items()}
+
+def lm_fns(a, dev):
+    cfg = dict(vocab_size=a.vocab, n_embd=a.emb, n_hidden=a.hidden, n_layers=a.layers)
+    mods = {"LM naive LN-GRU": GRULM(ModelConfig(**cfg, impl="naive")), "LM fast LN-GRU": GRULM(ModelConfig(**cfg)),
+            "LM fast GRU (no LN)": GRULM(ModelConfig(**cfg, layer_norm=False)), "LM nn.GRU": NNGRULM(ModelConfig(**cfg))}
+    idx = torch.randint(0, a.vocab, (a.batch, a.seq + 1), device=dev)
+    def step(m):
+        def f():
+            with torch.autocast(dev, dtype=torch.bfloat16, enabled=dev == "cuda"):
+                logits, _ = m(idx[:, :-1])
+                loss = F.cross_entropy(logits.float().reshape(-1, a.vocab), idx[:, 1:].reshape(-1))
+            loss.backward()
+            m.zero_grad(set_to_none=True)
+        return f
+    return {k: step(m.to(dev)) for k, m in mods.items()}
+
+def report(title, secs, ref, tokens):
+    print(f"\n{title}")
+    print(f"| {'model':<22} | {'tokens/s (median)':>17} | {'× ' + ref + ' (median)':>21} | {'× ' + ref + ' (best)':>19} |")
+    print(f"|{'-'*24}|{'-'*18}:|{'-'*22}:|{'-'*20}:|")
+    for k, (med, best) in secs.items():
+        print(f"| {k:<22} | {tokens/med:>17,.0f} | {secs[ref][0]/med:>21.2f} | {secs[ref][1]/best:>19.2f} |")
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    ap.add_argument("--batch", type=int, default=32); ap.add_argument("--seq", type=int, default=128)
+    ap.add_argument("--emb", type=int, default=512); ap.add_argument("--hidden", type=int, default=512)
+    ap.add_argument("--layers", type=int, default=1); ap.add_argument("--vocab", type=int, default=512)
+    ap.add_argument("--repeats", type=int, default=7)
+    ap.add_argument("--only", choices=["layer", "lm"], default=None, help="run one comparison only")
+    ap.add_argument("--skip_naive", action="store_true", help="leave out the (slow) naive loop")
+    ap.add_argument("--tune_malloc", action="store_true", help="call tinygru.model.tune_malloc() first (CPU, glibc)")
+    a = ap.parse_args(argv)
+    if a.device == "cuda" and not torch.cuda.is_available(): sys.exit("--device cuda: no CUDA device available.")
+    torch.manual_seed(0)
+    dev = a.device
+    tuned = tune_malloc() if a.tune_malloc else False
+    name = torch.cuda.get_device_name() if dev == "cuda" else f"CPU, {torch.get_num_threads()} threads"
+    print(f"torch {torch.__version__}, {name}; batch {a.batch}, seq {a.seq}, emb {a.emb}, hidden {a.hidden}, "
+          f"layers {a.layers}, vocab {a.vocab}; {'bf16 autocast' if dev == 'cuda' else 'float32'}; "
+          f"{a.repeats} interleaved repeats; malloc {'tuned' if tuned else 'default'}")
+    tokens = a.batch * a.seq
+    for kind, mk, ref in (("layer", layer_fns, "nn.GRU"), ("lm", lm_fns, "LM nn.GRU")):
+        if a.only not in (None, kind): continue
+        fns = mk(a, dev)
+        if a.skip_naive: fns = {k: f for k, f in fns.items() if "naive" not in k}
+        report(f"{'GRU layer' if kind == 'layer' else 'language model'}: training step (forward + backward)",
+               timeit(fns, a.repeats, dev), ref, tokens)
+
+if __name__ == "__main__": main()
