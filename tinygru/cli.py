@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['COMMANDS', 'main']
 
-# %% ../nbs/07_cli.ipynb #02c6ae18
+# %% ../nbs/07_cli.ipynb #c20a1897
 import importlib, sys
 from fastcore.script import anno_parser
 
-# %% ../nbs/07_cli.ipynb #f69164d5
+# %% ../nbs/07_cli.ipynb #7997bfa9
 COMMANDS = {
     "data": ("tinygru.data:data_cmd", "print statistics of a TinyStories split"),
     "tokenizer": ("tinygru.tokenizer:tokenizer_cmd", "train a tokenizer"),
@@ -20,7 +20,7 @@ COMMANDS = {
     "generate": ("tinygru.sample:generate_cmd", "generate stories from a trained model"),
 }
 
-# %% ../nbs/07_cli.ipynb #29bb68d7
+# %% ../nbs/07_cli.ipynb #b384e81a
 def _usage():
     w = max(map(len, COMMANDS))
     return "usage: tinygru <command> [options]   (tinygru <command> -h for a command's options)\n\ncommands:\n" + \
@@ -39,8 +39,8 @@ def main(argv:list|None=None # arguments after the program name; `None` reads `s
     args = vars(anno_parser(f, prog=f"tinygru {cmd}").parse_args(rest))
     for k in ("pdb", "xtra"): args.pop(k, None)
     try: f(**args)  # (its return value is for Python callers: a console script would print it and exit 1)
-    except (ValueError, OSError) as e: sys.exit(f"tinygru {cmd}: error: {e}")  # bad input: one sentence, no traceback
+    except (ValueError, OSError, ArithmeticError) as e: sys.exit(f"tinygru {cmd}: error: {e}")  # one sentence, no traceback
 
-# %% ../nbs/07_cli.ipynb #5474efad
+# %% ../nbs/07_cli.ipynb #04d898ce
 #|eval: false
 if __name__ == "__main__": main()

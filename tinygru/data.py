@@ -6,8 +6,8 @@
 __all__ = ['HUB_ID', 'EOT', 'SPLIT_PREFIXES', 'EXTS', 'resolve_source', 'split_files', 'read_files', 'clean_story',
            'load_stories', 'story_stats', 'plot_story_lengths', 'data_cmd']
 
-# %% ../nbs/00_data.ipynb #8eee1f9e
-import os, re, socket, unicodedata
+# %% ../nbs/00_data.ipynb #f4a9ba36
+import hashlib, os, re, socket, unicodedata
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlparse
@@ -16,7 +16,7 @@ import datasets
 from datasets import Dataset, load_dataset
 from fastcore.script import call_parse
 
-# %% ../nbs/00_data.ipynb #cfdffd49
+# %% ../nbs/00_data.ipynb #cb2af073
 HUB_ID = "roneneldan/TinyStories"  # the dataset on the Hugging Face hub
 EOT = "<|endoftext|>"  # the story separator of the official .txt files, and tinygru's special token
 SPLIT_PREFIXES = {"train": ("train",), "validation": ("validation", "valid")}
@@ -27,7 +27,7 @@ def resolve_source(source:str|None=None # hub id, file or directory; `None` read
     "The data source tinygru will read: `source`, else `$TINYGRU_DATA`, else the TinyStories hub id"
     return str(source or os.environ.get("TINYGRU_DATA") or HUB_ID)
 
-# %% ../nbs/00_data.ipynb #355cf870
+# %% ../nbs/00_data.ipynb #c303318d
 def split_files(path:str|Path # a directory, or a single data file
                )->dict:
     "Map the data files under `path` to splits: `{'train': [...], 'validation': [...]}`"
@@ -49,7 +49,7 @@ def split_files(path:str|Path # a directory, or a single data file
     if len(kinds) > 1: raise ValueError(f"Mixed file types in {str(path)!r} ({kinds}): keep one format per directory.")
     return res
 
-# %% ../nbs/00_data.ipynb #8859b1f3
+# %% ../nbs/00_data.ipynb #d8747769
 def _has_eot(fn, nbytes=1<<16):
     with open(fn, "rb") as f: return EOT.encode() in f.read(nbytes)
 
@@ -64,7 +64,7 @@ def _eot_stories(files):
             else: buf.append(row["text"])
         if buf: yield {"text": "\n".join(buf)}
 
-# %% ../nbs/00_data.ipynb #70f7be39
+# %% ../nbs/00_data.ipynb #6bd18def
 def _check_file(fn):
     if fn.stat().st_size == 0: raise ValueError(f"Data file {str(fn)!r} is empty: remove it or give a file with stories.")
     with open(fn, "rb") as f: head = f.read(1<<16)
@@ -83,7 +83,9 @@ def read_files(files:list, # data files of one format
     kind = EXTS[files[0].suffix]
     try:
         if kind == "text" and _has_eot(files[0]):
-            ds = Dataset.from_generator(_eot_stories, gen_kwargs={"files": [str(f) for f in files]})
+            stamp = repr([(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files])  # cache key: re-read edited files
+            ds = Dataset.from_generator(_eot_stories, gen_kwargs={"files": [str(f) for f in files]},
+                                        fingerprint=hashlib.sha256(stamp.encode()).hexdigest())
         elif kind == "text":
             ds = load_dataset("text", data_files=[str(f) for f in files], sample_by="paragraph", split="train")
         else: ds = load_dataset(kind, data_files=[str(f) for f in files], split="train")
@@ -97,7 +99,7 @@ def read_files(files:list, # data files of one format
                          "tinygru reads the stories from a field named 'text'.")
     return ds.select_columns(["text"])
 
-# %% ../nbs/00_data.ipynb #0f8b6708
+# %% ../nbs/00_data.ipynb #d42f5354
 _MOJIBAKE = {"â€œ": '"', "â€\x9d": '"', "â€™": "'", "â€˜": "'", "â€“": "-", "â€”": "-", "â€¦": "...", "â€Š": " ",
              "â€": '"'}  # the last: a right quote whose final byte was lost; must come after the longer ones
 _TYPO = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-", "…": "..."})
@@ -113,7 +115,7 @@ def clean_story(text:str # one story (or paragraph) as stored
     lines = [_ctrl_re.sub(" ", l).strip() for l in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
-# %% ../nbs/00_data.ipynb #5446b573
+# %% ../nbs/00_data.ipynb #bbf44c06
 def _check_hub():
     if os.environ.get("HF_HUB_OFFLINE") or os.environ.get("HF_DATASETS_OFFLINE"): return  # cached copies may do
     url = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
@@ -129,7 +131,7 @@ def _hub_split(split, n):
     rows = load_dataset(HUB_ID, split=split, streaming=True).take(n)
     return Dataset.from_list([{"text": r["text"]} for r in rows])
 
-# %% ../nbs/00_data.ipynb #4b624747
+# %% ../nbs/00_data.ipynb #0f5863b1
 def load_stories(source:str|None=None, # hub id, file or directory; `None`: `$TINYGRU_DATA`, else the hub
                  split:str="train", # "train" or "validation"
                  n:int|None=None, # keep only the first `n` stories (streamed, from the hub)
@@ -156,7 +158,7 @@ def load_stories(source:str|None=None, # hub id, file or directory; `None`: `$TI
     if len(ds) == 0: raise ValueError(f"Split {split!r} of {source!r} holds no text after cleaning: check the files.")
     return ds
 
-# %% ../nbs/00_data.ipynb #dd0aefb9
+# %% ../nbs/00_data.ipynb #ed15a63c
 _word_re = re.compile(r"[A-Za-z']+")
 
 def story_stats(ds:Dataset, # stories, e.g. from `load_stories`
@@ -174,7 +176,7 @@ def story_stats(ds:Dataset, # stories, e.g. from `load_stories`
                 max_words=lens[-1], non_ascii_chars=sum(v for c,v in chars.items() if ord(c) > 127),
                 top_words=words.most_common(top), top_chars=chars.most_common(top))
 
-# %% ../nbs/00_data.ipynb #fc211433
+# %% ../nbs/00_data.ipynb #55727abc
 def plot_story_lengths(ds:Dataset, # stories
                        ax=None, # matplotlib axes to draw on
                        bins:int=50):
@@ -185,7 +187,7 @@ def plot_story_lengths(ds:Dataset, # stories
     ax.set_xlabel("words per story"); ax.set_ylabel("stories")
     return ax
 
-# %% ../nbs/00_data.ipynb #3928d239
+# %% ../nbs/00_data.ipynb #664bab7b
 @call_parse
 def data_cmd(data:str=None, # data source: hub id, file or directory (default: $TINYGRU_DATA, else the hub)
          split:str="train", # "train" or "validation"

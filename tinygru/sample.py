@@ -7,7 +7,7 @@ __all__ = ['PRETRAINED', 'check_sampling', 'top_k_filter', 'top_p_filter', 'min_
            'sample_next', 'StreamDecoder', 'stream_generate', 'generate', 'generation_speed', 'plot_gates',
            'load_pretrained', 'generate_cmd']
 
-# %% ../nbs/06_sample.ipynb #2a2d2c9d
+# %% ../nbs/06_sample.ipynb #5e33e5b8
 import math, time
 from pathlib import Path
 
@@ -19,11 +19,11 @@ from .data import EOT
 from .tokenizer import eot_id
 from .train import load_run
 
-# %% ../nbs/06_sample.ipynb #c3951890
+# %% ../nbs/06_sample.ipynb #8158e4c2
 def check_sampling(temperature:float=1.0, top_k:int=0, top_p:float=1.0, min_p:float=0.0, repetition_penalty:float=1.0):
     "Raise a `ValueError` naming the first invalid sampling parameter"
     if not temperature >= 0: raise ValueError(f"temperature must be >= 0 (0 means greedy), got {temperature}.")
-    if not (isinstance(top_k, int) and top_k >= 0): raise ValueError(f"top_k must be an integer >= 0 (0 means off), got {top_k}.")
+    if isinstance(top_k, bool) or not (isinstance(top_k, int) and top_k >= 0): raise ValueError(f"top_k must be an integer >= 0 (0 means off), got {top_k}.")
     if not 0 < top_p <= 1: raise ValueError(f"top_p must be in (0, 1] (1 means off), got {top_p}.")
     if not 0 <= min_p < 1: raise ValueError(f"min_p must be in [0, 1) (0 means off), got {min_p}.")
     if not repetition_penalty > 0: raise ValueError(f"repetition_penalty must be > 0 (1 means off), got {repetition_penalty}.")
@@ -54,7 +54,7 @@ def repetition_filter(logits, prev, penalty:float):
     l = logits.gather(-1, prev)
     return logits.scatter(-1, prev, torch.where(l > 0, l / penalty, l * penalty))
 
-# %% ../nbs/06_sample.ipynb #cfcb3bcf
+# %% ../nbs/06_sample.ipynb #ed094dd9
 def filter_logits(logits, temperature:float=1.0, top_k:int=0, top_p:float=1.0, min_p:float=0.0,
                   repetition_penalty:float=1.0, prev=None):
     "All filters in the conventional order: repetition penalty, temperature, top-k, top-p, min-p"
@@ -69,7 +69,7 @@ def sample_next(logits, generator=None, **kw):
     probs = filter_logits(logits, **kw).softmax(-1)
     return torch.multinomial(probs, 1, generator=generator).squeeze(-1)
 
-# %% ../nbs/06_sample.ipynb #320a680d
+# %% ../nbs/06_sample.ipynb #b120cf0d
 class StreamDecoder:
     "Turn token ids, fed one batch at a time, into text pieces that never split a UTF-8 character"
     def __init__(self, tok): self.tok, self.pending = tok, []
@@ -81,13 +81,15 @@ class StreamDecoder:
         self.pending = []
         return text
 
-# %% ../nbs/06_sample.ipynb #9b02abaa
+# %% ../nbs/06_sample.ipynb #0a4d611c
 def _prepare(model, tok, prompts, num_samples, device):
     if model.cfg.vocab_size != tok.get_vocab_size():
         raise ValueError(f"The model's vocabulary ({model.cfg.vocab_size}) is not the tokenizer's ({tok.get_vocab_size()}): "
                          "use the tokenizer the model was trained with (load both with load_run).")
     eot = eot_id(tok)  # stories start after it, as in training
     prompts = [prompts] if isinstance(prompts, str) else list(prompts)
+    if not prompts: raise ValueError("No prompts given: pass a string (\"\" starts a story) or a non-empty list of strings.")
+    if num_samples < 1: raise ValueError(f"num_samples must be at least 1, got {num_samples}.")
     logits, hs = [], []
     for p in prompts:  # prompts differ in length: one pass each, then the states are stacked
         ids = torch.tensor([[eot] + tok.encode(p).ids], device=device)
@@ -114,6 +116,7 @@ def stream_generate(model, tok, # a GRULM and its tokenizer (e.g. from `load_run
     if seed is None: gen.seed()
     else: gen.manual_seed(seed)
     stop_id = tok.token_to_id(stop) if stop else None
+    if stop and stop_id is None: raise ValueError(f"stop={stop!r} is not a token of this tokenizer: stop at a single token such as {EOT!r}, or pass stop=None.")
     B = logits.shape[0]
     decs, done = [StreamDecoder(tok) for _ in range(B)], torch.zeros(B, dtype=torch.bool, device=device)
     prev = torch.empty(B, 0, dtype=torch.long, device=device)
@@ -129,12 +132,12 @@ def stream_generate(model, tok, # a GRULM and its tokenizer (e.g. from `load_run
 
 def generate(model, tok, prompt:str|list="", max_new_tokens:int=200, **kw)->list:
     "Generated continuations: one string per stream (prompts × `num_samples`), prompt-major"
-    out = None
-    for pieces in stream_generate(model, tok, prompt, max_new_tokens, **kw):
-        out = pieces if out is None else [o + p for o, p in zip(out, pieces)]
-    return out or []
+    n = (1 if isinstance(prompt, str) else len(prompt)) * kw.get("num_samples", 1)
+    out = [""] * n
+    for pieces in stream_generate(model, tok, prompt, max_new_tokens, **kw): out = [o + p for o, p in zip(out, pieces)]
+    return out
 
-# %% ../nbs/06_sample.ipynb #7ec17071
+# %% ../nbs/06_sample.ipynb #e1d8deac
 @torch.no_grad()
 def generation_speed(model, tok, batch_size:int, n_tokens:int=100)->float:
     "Tokens per second generating `n_tokens` tokens for `batch_size` streams at once"
@@ -143,7 +146,7 @@ def generation_speed(model, tok, batch_size:int, n_tokens:int=100)->float:
     for _ in stream_generate(model, tok, "", n_tokens, num_samples=batch_size, seed=0, stop=None): pass
     return batch_size * n_tokens / (time.perf_counter() - t0)
 
-# %% ../nbs/06_sample.ipynb #b66f647f
+# %% ../nbs/06_sample.ipynb #57580b78
 def plot_gates(model, tok, text:str, # a GRULM, its tokenizer, and the text to read
                layer:int=0, n_units:int=48, max_tokens:int=60, figsize=(12, 6)):
     "Heat maps of the update gate z and reset gate r over the tokens of `text`, for the most variable units"
@@ -161,7 +164,7 @@ def plot_gates(model, tok, text:str, # a GRULM, its tokenizer, and the text to r
     plt.tight_layout()
     return z, r
 
-# %% ../nbs/06_sample.ipynb #36db860f
+# %% ../nbs/06_sample.ipynb #d4f3d89f
 PRETRAINED = Path(tinygru.__file__).parent/"pretrained"  # the shipped checkpoint: weights, tokenizer, metadata
 
 def load_pretrained(device="cpu")->tuple:
@@ -170,7 +173,7 @@ def load_pretrained(device="cpu")->tuple:
         raise FileNotFoundError(f"The pretrained model is missing from {PRETRAINED}: reinstall tinygru.")
     return load_run(PRETRAINED, device)
 
-# %% ../nbs/06_sample.ipynb #12b2a8d7
+# %% ../nbs/06_sample.ipynb #ad3df81c
 @call_parse
 def generate_cmd(run:str=None, # run directory or checkpoint directory (default: the shipped pretrained model)
                  prompt:str="Once upon a time", # the story's beginning

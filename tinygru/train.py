@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['PRESETS', 'TrainConfig', 'preset', 'pick_device', 'amp_setup', 'StreamBatches', 'random_batch', 'make_optimizer',
-           'lr_at', 'bits_per_byte', 'text_bytes', 'evaluate', 'latest_checkpoint', 'save_checkpoint',
-           'load_checkpoint', 'prepare', 'train', 'best_checkpoint', 'load_run', 'plot_metrics', 'train_cmd',
+           'lr_at', 'bits_per_byte', 'token_bytes', 'evaluate', 'latest_checkpoint', 'save_checkpoint',
+           'best_checkpoint', 'load_checkpoint', 'prepare', 'train', 'load_run', 'plot_metrics', 'train_cmd',
            'eval_cmd']
 
-# %% ../nbs/05_train.ipynb #c8c46a46
+# %% ../nbs/05_train.ipynb #31f404d4
 import json, math, os, shutil, time
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, replace
@@ -20,13 +20,14 @@ import torch.distributed as dist
 from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
 from safetensors.torch import load_model, save_model
+from tokenizers import decoders
 
 from .data import load_stories, resolve_source
 from .tokenizer import eot_id, load_tokenizer, save_tokenizer, train_tokenizer, tokenizer_hash
 from .encode import encode_corpus, get_batch, load_tokens, read_meta
 from .model import GRULM, ModelConfig, tune_malloc
 
-# %% ../nbs/05_train.ipynb #cffbacfb
+# %% ../nbs/05_train.ipynb #c56bca32
 @dataclass
 class TrainConfig:
     "Everything a training run needs; every field has a default that works"
@@ -66,11 +67,18 @@ class TrainConfig:
     seed: int = 0
     compile: bool = False  # torch.compile the model (CUDA)
 
+    def __post_init__(self):
+        for k in ("batch_size", "seq_len", "grad_accum", "max_steps", "eval_every", "eval_tokens", "log_every", "ckpt_every", "keep_last"):
+            v = getattr(self, k)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{k} must be a positive integer, got {v!r}.")
+        if not 0 <= self.dropout < 1: raise ValueError(f"dropout must be in [0, 1), got {self.dropout}.")
+        if not (self.lr > 0 and 0 <= self.min_lr <= self.lr): raise ValueError(f"Need lr > 0 and 0 <= min_lr <= lr, got lr={self.lr}, min_lr={self.min_lr}.")
+
     def model_config(self, vocab_size:int)->ModelConfig:
         return ModelConfig(vocab_size=vocab_size, n_embd=self.n_embd, n_hidden=self.n_hidden,
                            n_layers=self.n_layers, dropout=self.dropout, layer_norm=self.layer_norm)
 
-# %% ../nbs/05_train.ipynb #e3e7a184
+# %% ../nbs/05_train.ipynb #60f5e4ef
 PRESETS = {
     "cpu": dict(vocab_size=2048, n_embd=256, n_hidden=512, n_layers=1, dropout=0.35, weight_decay=0.2, batch_size=64,
                 seq_len=64, max_steps=1300, lr=3e-3, min_lr=1e-4, warmup_steps=100, eval_every=100, ckpt_every=100,
@@ -87,7 +95,7 @@ def preset(name:str, # "cpu" or "gpu"
     if name not in PRESETS: raise ValueError(f"Unknown preset {name!r}: use one of {list(PRESETS)}.")
     return TrainConfig(**{**PRESETS[name], **kwargs})
 
-# %% ../nbs/05_train.ipynb #c06c0284
+# %% ../nbs/05_train.ipynb #66a583e9
 def pick_device(device:str="auto")->torch.device:
     "The device to train on: CUDA if present, else Apple MPS, else CPU"
     if device != "auto": return torch.device(device)
@@ -103,7 +111,7 @@ def amp_setup(device:torch.device):
     scaler = torch.amp.GradScaler("cuda") if dtype == torch.float16 else None
     return torch.autocast("cuda", dtype=dtype), scaler
 
-# %% ../nbs/05_train.ipynb #81b44e5e
+# %% ../nbs/05_train.ipynb #e28c9383
 class StreamBatches:
     "Stateful-TBPTT batches: `B` contiguous streams of `tokens`, `T` tokens of each per step"
     def __init__(self, tokens, # 1-d token array (e.g. a memmap from `load_tokens`)
@@ -126,13 +134,13 @@ class StreamBatches:
         self.pos += 1
         return torch.from_numpy(x), torch.from_numpy(y), new
 
-# %% ../nbs/05_train.ipynb #16a47a1a
+# %% ../nbs/05_train.ipynb #4c3dc338
 def random_batch(tokens, B:int, T:int, gen:torch.Generator):
     "`B` windows of `T` tokens at random offsets drawn from `gen`: `(x, y)` tensors"
     starts = torch.randint(0, len(tokens) - T, (B,), generator=gen).numpy()
     return tuple(map(torch.from_numpy, get_batch(tokens, B, T, starts=starts)))
 
-# %% ../nbs/05_train.ipynb #b135981f
+# %% ../nbs/05_train.ipynb #ce7896d2
 def make_optimizer(model, cfg:TrainConfig):
     "AdamW with weight decay on matrices (dim ≥ 2) only"
     ps = [p for p in model.parameters() if p.requires_grad]
@@ -147,21 +155,21 @@ def lr_at(step:int, cfg:TrainConfig)->float:
     frac = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.max_steps - cfg.warmup_steps))
     return cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * frac))
 
-# %% ../nbs/05_train.ipynb #2948ec8c
+# %% ../nbs/05_train.ipynb #6761577e
 def bits_per_byte(nats:float, # total cross-entropy of the evaluated tokens, in nats
                   nbytes:int # UTF-8 bytes of the text those tokens spell
                  )->float:
     "Total loss in nats converted to bits per byte of text"
     return nats / (math.log(2) * nbytes)
 
-# %% ../nbs/05_train.ipynb #860c35fa
-def text_bytes(tokens, tok)->int:
-    "UTF-8 bytes of the text that `tokens` spell, counting each `<|endoftext|>` as one byte"
-    eot = eot_id(tok)
-    tokens = np.asarray(tokens)
-    cuts = np.flatnonzero(tokens == eot)
-    pieces = np.split(tokens, cuts)
-    return len(cuts) + sum(len(tok.decode(p[p != eot].tolist()).encode("utf-8")) for p in pieces)
+# %% ../nbs/05_train.ipynb #0520c803
+def token_bytes(tok)->np.ndarray:
+    "UTF-8 bytes each token id spells (`<|endoftext|>`: one byte), so the bytes of any token run are a sum"
+    byte_level = isinstance(tok.decoder, decoders.ByteLevel)  # there each character of a token stands for one byte
+    nb = np.array([len(t) if byte_level else len(t.encode("utf-8")) for t in
+                   (tok.id_to_token(i) for i in range(tok.get_vocab_size()))], dtype=np.int64)
+    nb[eot_id(tok)] = 1
+    return nb
 
 @torch.no_grad()
 def evaluate(model, tokens, tok, # model, 1-d token array, tokenizer
@@ -170,22 +178,22 @@ def evaluate(model, tokens, tok, # model, 1-d token array, tokenizer
              device=None)->dict:
     "Loss per token and bits per byte of `model` on `tokens` (stateful, like training)"
     device = device or next(model.parameters()).device
-    tokens = tokens[:max_tokens + 1] if max_tokens else tokens
-    L = (len(tokens) - 1) // batch_size
-    if L < 1: raise ValueError(f"Too few tokens ({len(tokens)}) to evaluate with batch_size={batch_size}.")
+    n_tok = min(len(tokens), max_tokens + 1) if max_tokens else len(tokens)
+    L = (n_tok - 1) // batch_size  # each of the batch_size streams predicts L tokens
+    if L < 1: raise ValueError(f"Too few tokens ({n_tok}) to evaluate with batch_size={batch_size}.")
     was_training = model.training; model.eval()
-    s = torch.from_numpy(np.asarray(tokens[:batch_size * L + 1]).astype(np.int64))
-    x_all, y_all = s[:-1].view(batch_size, L), s[1:].view(batch_size, L)
-    nats, h = 0.0, None
-    for i in range(0, L, seq_len):
-        x, y = x_all[:, i:i+seq_len].to(device), y_all[:, i:i+seq_len].to(device)
-        logits, h = model(x, h)
-        nats += F.cross_entropy(logits.float().flatten(0, 1), y.flatten(), reduction="sum").item()
+    nb, starts = token_bytes(tok), np.arange(batch_size) * L
+    nats, nbytes, h = 0.0, 0, None
+    for i in range(0, L, seq_len):  # read from the memmap chunk by chunk: the split never sits in RAM
+        x, y = get_batch(tokens, batch_size, min(seq_len, L - i), starts=starts + i)
+        logits, h = model(torch.from_numpy(x).to(device), h)
+        nats += F.cross_entropy(logits.float().flatten(0, 1), torch.from_numpy(y).to(device).flatten(), reduction="sum").item()
+        nbytes += int(nb[y].sum())
     model.train(was_training)
-    n, nbytes = y_all.numel(), text_bytes(y_all.flatten().numpy(), tok)
+    n = batch_size * L
     return dict(loss=nats / n, bpb=bits_per_byte(nats, nbytes), tokens=n, bytes=nbytes)
 
-# %% ../nbs/05_train.ipynb #4c0d770f
+# %% ../nbs/05_train.ipynb #3c8da42f
 def _ckpts(run_dir): return sorted((Path(run_dir)/"ckpt").glob("step-*"))
 
 def latest_checkpoint(run_dir)->Path|None:
@@ -205,11 +213,16 @@ def save_checkpoint(run_dir, step:int, model, state:dict, meta:dict, keep_last:i
     if final.exists(): shutil.rmtree(final)
     os.replace(tmp, final)
     cs = _ckpts(run_dir)
-    losses = {c: json.loads((c/"meta.json").read_text()).get("val_loss", math.inf) for c in cs}
-    keep = set(cs[-keep_last:]) | {min(cs, key=lambda c: (losses[c], -cs.index(c)))}
+    keep = set(cs[len(cs) - keep_last:]) | {best_checkpoint(run_dir)}
     for c in cs:
         if c not in keep: shutil.rmtree(c)
     return final
+
+def best_checkpoint(run_dir)->Path|None:
+    "The checkpoint of `run_dir` with the lowest validation loss (the newest if none was evaluated)"
+    cs = _ckpts(run_dir)
+    if not cs: return None
+    return min(cs, key=lambda c: (json.loads((c/"meta.json").read_text()).get("val_loss", math.inf), -cs.index(c)))
 
 def load_checkpoint(path, model)->tuple:
     "Load weights into `model` from checkpoint dir `path`; return `(state, meta)`"
@@ -219,7 +232,7 @@ def load_checkpoint(path, model)->tuple:
     load_model(model, str(path/"model.safetensors"))
     return torch.load(path/"state.pt", weights_only=True), json.loads((path/"meta.json").read_text())
 
-# %% ../nbs/05_train.ipynb #6f1b7c4c
+# %% ../nbs/05_train.ipynb #6fc63f40
 def prepare(cfg:TrainConfig, log=print):
     "Tokenizer and encoded train/validation arrays for `cfg`: `(tokenizer, train_tokens, valid_tokens)`"
     out = Path(cfg.out_dir); out.mkdir(parents=True, exist_ok=True)
@@ -232,18 +245,19 @@ def prepare(cfg:TrainConfig, log=print):
     arrays = []
     for split in ("train", "validation"):
         fn = out/"data"/f"{split}.bin"
-        if fn.exists() and read_meta(fn).get("tokenizer_hash") != tokenizer_hash(tok):
-            log(f"{fn} was encoded with another tokenizer: encoding it again"); fn.unlink()
+        if fn.exists() and (read_meta(fn).get("tokenizer_hash"), read_meta(fn).get("source")) != (tokenizer_hash(tok), resolve_source(cfg.data)):
+            log(f"{fn} was encoded from other data or with another tokenizer: encoding it again"); fn.unlink()
         if not fn.exists():
             log(f"encoding the {split} split")
             encode_corpus(tok, load_stories(cfg.data, split)["text"], out/"data"/split, source=resolve_source(cfg.data), split=split)
         arrays.append(load_tokens(fn, tok))
     return tok, *arrays
 
-# %% ../nbs/05_train.ipynb #5ae8e252
+# %% ../nbs/05_train.ipynb #fd7574aa
 def _ddp_setup(device_arg):
     if int(os.environ.get("WORLD_SIZE", 1)) <= 1: return 0, 1, pick_device(device_arg)
     device = pick_device(device_arg)
+    if device.type == "cuda" and device.index is None: device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
     if not dist.is_initialized(): dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
     if device.type == "cuda": torch.cuda.set_device(device)
     return dist.get_rank(), dist.get_world_size(), device
@@ -258,7 +272,7 @@ def _gather_rows(h, world):
 def _log_json(fn, rec):
     with open(fn, "a") as f: f.write(json.dumps(rec) + "\n")
 
-# %% ../nbs/05_train.ipynb #82a24093
+# %% ../nbs/05_train.ipynb #c77a8c7a
 def train(cfg:TrainConfig, # the run's configuration
           resume:bool=False, # continue from the run's latest checkpoint
           until:int|None=None, # stop after this step (checkpointed), to resume later; None: cfg.max_steps
@@ -269,7 +283,7 @@ def train(cfg:TrainConfig, # the run's configuration
     if device.type == "cpu": tune_malloc()  # glibc keeps freed blocks for reuse: a few % faster (see the model notebook)
     master, out = rank == 0, Path(cfg.out_dir)
     log = log if master else (lambda *a, **k: None)
-    if master and not resume and latest_checkpoint(out):
+    if not resume and latest_checkpoint(out):  # every rank checks, so none waits for a rank that stopped
         raise ValueError(f"{str(out)!r} already holds checkpoints: pass resume=True (--resume) to continue that run, "
                          "or choose another out_dir (--out).")
     torch.manual_seed(cfg.seed + rank)
@@ -284,16 +298,28 @@ def train(cfg:TrainConfig, # the run's configuration
     streams = StreamBatches(tr, B * A, T, rank, world)
     gen = torch.Generator().manual_seed(cfg.seed + rank)
     step, h = 0, None
-    meta = dict(config=asdict(cfg), model=asdict(mcfg), tokenizer_hash=tokenizer_hash(tok), num_params=raw.num_params())
+    meta = dict(config=asdict(cfg), model=asdict(mcfg), tokenizer_hash=tokenizer_hash(tok), num_params=raw.num_params(), world=world)
     if resume and (ck := latest_checkpoint(out)):
         state, m = load_checkpoint(ck, raw)
+        if m.get("world", 1) != world or m["tokenizer_hash"] != meta["tokenizer_hash"]:
+            raise ValueError(f"{str(ck)!r} was written by {m.get('world', 1)} process(es) with tokenizer {m['tokenizer_hash']}; "
+                             f"this run has {world} with {meta['tokenizer_hash']}: resume with the same processes and tokenizer.")
         opt.load_state_dict(state["optimizer"])
         step, streams.pos = m["step"], int(state["pos"])
         h = state["h"][:, rank*B*A:(rank+1)*B*A].to(device) if state["h"].numel() else None
-        torch.set_rng_state(state["rng"][rank] if state["rng"].dim() > 1 else state["rng"]); gen.set_state(state["gen"])
+        r = state["rng"][rank]
+        torch.set_rng_state(r["cpu"]); gen.set_state(r["gen"])
+        if "cuda" in r and device.type == "cuda": torch.cuda.set_rng_state(r["cuda"], device)
         if scaler and "scaler" in state: scaler.load_state_dict(state["scaler"])
+        if master:  # drop metrics logged after the checkpoint: those steps are about to be run again
+            ms = [l for l in open(out/"metrics.jsonl") if json.loads(l)["step"] <= step] if (out/"metrics.jsonl").exists() else []
+            (out/"metrics.jsonl").write_text("".join(ms))
         log(f"resumed from {ck} at step {step}")
     elif master: (out/"metrics.jsonl").unlink(missing_ok=True)
+    last = min(until or cfg.max_steps, cfg.max_steps)
+    if step >= last and (out/"results.json").exists():
+        log(f"{str(out)!r} is already trained to step {step}: raise max_steps (--max_steps) to train on")
+        return json.loads((out/"results.json").read_text())
     if master: (out/"config.json").write_text(json.dumps(asdict(cfg), indent=1))
     model = torch.compile(raw) if cfg.compile else raw
     if world > 1: model = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
@@ -302,8 +328,10 @@ def train(cfg:TrainConfig, # the run's configuration
 
     def checkpoint(step, val):
         hs = _gather_rows(h, world) if h is not None else torch.empty(0)
-        rng = torch.get_rng_state()
-        if world > 1: rs = [torch.empty_like(rng) for _ in range(world)]; dist.all_gather_object(rs, rng); rng = torch.stack(rs)
+        mine = dict(cpu=torch.get_rng_state(), gen=gen.get_state(),
+                    **(dict(cuda=torch.cuda.get_rng_state(device)) if device.type == "cuda" else {}))
+        rng = [mine] if world == 1 else [None] * world
+        if world > 1: dist.all_gather_object(rng, mine)  # every rank's random states, for an exact resume
         if not master: return
         state = dict(optimizer=opt.state_dict(), h=hs, pos=streams.pos, rng=rng, gen=gen.get_state(),
                      **(dict(scaler=scaler.state_dict()) if scaler else {}))
@@ -316,8 +344,7 @@ def train(cfg:TrainConfig, # the run's configuration
             log(f"step {step}: val loss {res['loss']:.4f}, {res['bpb']:.4f} bits/byte")
         return res
 
-    t0, tokens_seen, t_eval, val = time.time(), 0, 0.0, {}
-    last = min(until or cfg.max_steps, cfg.max_steps)
+    t0, tokens_seen, t_eval, val, val_step = time.time(), 0, 0.0, {}, None
     pb = progress_bar(range(step, last), leave=False) if master else range(step, last)
     for step in pb:
         lr = lr_at(step, cfg)
@@ -353,21 +380,15 @@ def train(cfg:TrainConfig, # the run's configuration
             _log_json(out/"metrics.jsonl", dict(step=done, loss=loss_sum, lr=lr, tokens_per_s=tps))
             pb.comment = f"loss {loss_sum:.3f}  {tps:,.0f} tok/s  lr {lr:.1e}"
         if done % cfg.eval_every == 0 or done == cfg.max_steps:
-            te = time.time(); val = validate(done); t_eval += time.time() - te
-        if done % cfg.ckpt_every == 0 or done == last: checkpoint(done, val)
+            te = time.time(); val, val_step = validate(done), done; t_eval += time.time() - te
+        if done % cfg.ckpt_every == 0 or done == last: checkpoint(done, val if val_step == done else {})
     elapsed = time.time() - t0 - t_eval
     res = dict(steps=last, tokens=tokens_seen, epochs=tokens_seen / len(tr), tokens_per_s=tokens_seen / max(elapsed, 1e-9),
-               train_seconds=elapsed, num_params=meta["num_params"], **{f"val_{k}": v for k,v in val.items()})
+               train_seconds=elapsed, num_params=meta["num_params"], **{f"val_{k}": v for k,v in val.items() if val_step == last})
     if master: (out/"results.json").write_text(json.dumps(res, indent=1))
     return res
 
-# %% ../nbs/05_train.ipynb #143f4eae
-def best_checkpoint(run_dir)->Path|None:
-    "The checkpoint of `run_dir` with the lowest validation loss (the newest if none was evaluated)"
-    cs = _ckpts(run_dir)
-    if not cs: return None
-    return min(cs, key=lambda c: (json.loads((c/"meta.json").read_text()).get("val_loss", math.inf), -cs.index(c)))
-
+# %% ../nbs/05_train.ipynb #9130bb3b
 def load_run(path, # a run directory (its best checkpoint is used) or a checkpoint directory
              device="cpu")->tuple:
     "`(model, tokenizer, meta)` of a trained run, the model in eval mode on `device`"
@@ -384,7 +405,7 @@ def load_run(path, # a run directory (its best checkpoint is used) or a checkpoi
     load_model(model, str(ck/"model.safetensors"))
     return model.to(device).eval(), tok, meta
 
-# %% ../nbs/05_train.ipynb #6267187a
+# %% ../nbs/05_train.ipynb #1777635d
 def plot_metrics(run_dir, ax=None):
     "Training loss and validation loss of a run, per step"
     import matplotlib.pyplot as plt
@@ -396,12 +417,12 @@ def plot_metrics(run_dir, ax=None):
     ax.set_xlabel("step"); ax.set_ylabel("loss (nats/token)"); ax.legend()
     return ax
 
-# %% ../nbs/05_train.ipynb #030e7571
+# %% ../nbs/05_train.ipynb #8c504297
 def _train_config(out, preset_name, resume, overrides):
     saved = Path(out)/"config.json"
     if resume and saved.exists():
         cfg = TrainConfig(**json.loads(saved.read_text()))
-        return replace(cfg, **{k: v for k,v in overrides.items() if k == "max_steps" and v is not None})
+        return replace(cfg, out_dir=str(out), **{k: v for k,v in overrides.items() if k == "max_steps" and v is not None})
     if preset_name == "auto": preset_name = "gpu" if torch.cuda.is_available() else "cpu"
     return preset(preset_name, out_dir=str(out), **{k: v for k,v in overrides.items() if v is not None})
 
@@ -430,7 +451,7 @@ def train_cmd(out:str="runs/tinygru", # run directory (checkpoints, tokenizer, e
               f"validation {res.get('val_bpb', float('nan')):.4f} bits/byte. Sample with: tinygru generate --run {out}")
     if dist.is_initialized(): dist.destroy_process_group()
 
-# %% ../nbs/05_train.ipynb #cec55eea
+# %% ../nbs/05_train.ipynb #9fdbdf4a
 @call_parse
 def eval_cmd(run:str, # run directory or checkpoint directory
              split:str="validation", # split of the run's encoded data: "train" or "validation"
