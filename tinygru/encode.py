@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['token_dtype', 'encode_corpus', 'read_meta', 'load_tokens', 'get_batch', 'encode_cmd']
 
-# %% ../nbs/03_encode.ipynb #384c1101
+# %% ../nbs/03_encode.ipynb #5de6ffed
 import json, os, time
 from itertools import chain
 from pathlib import Path
@@ -17,27 +17,16 @@ from fastprogress.fastprogress import progress_bar
 from tokenizers import Tokenizer
 
 from .data import EOT, load_stories, resolve_source
-from .tokenizer import eot_id, load_tokenizer, tokenizer_hash
+from .tokenizer import _text_batches, eot_id, load_tokenizer, tokenizer_hash
 
-# %% ../nbs/03_encode.ipynb #642e973b
+# %% ../nbs/03_encode.ipynb #3e9ab548
 def token_dtype(vocab_size:int # size of the tokenizer's vocabulary
                )->np.dtype:
     "`uint16` if all ids fit in it, else `uint32`"
     if vocab_size > 2**32: raise ValueError(f"vocab_size={vocab_size} does not fit in uint32.")
     return np.dtype(np.uint16 if vocab_size <= 2**16 else np.uint32)
 
-# %% ../nbs/03_encode.ipynb #f221d290
-def _batches(texts, batch_size):
-    "Batches of strings from a `Dataset` (Arrow batches) or any iterable of strings"
-    if isinstance(texts, datasets.Dataset):
-        for b in texts.iter(batch_size=batch_size): yield b["text"]
-        return
-    buf = []
-    for t in texts:
-        buf.append(t)
-        if len(buf) == batch_size: yield buf; buf = []
-    if buf: yield buf
-
+# %% ../nbs/03_encode.ipynb #01ddc0f1
 def _paths(path):
     "The `.bin` and `.json` paths for a prefix or either file"
     p = Path(path).expanduser()
@@ -57,7 +46,7 @@ def encode_corpus(tok:Tokenizer, # the tokenizer (with `<|endoftext|>`)
     bin_fn.parent.mkdir(parents=True, exist_ok=True)
     eot, dtype = eot_id(tok), token_dtype(tok.get_vocab_size())
     n = len(texts) if hasattr(texts, "__len__") else None
-    batches = _batches(texts, batch_size)
+    batches = _text_batches(texts, batch_size)
     if progress: batches = progress_bar(batches, total=None if n is None else -(-n // batch_size), leave=False)
     n_tokens = n_bytes = n_rows = 0
     tmp, t0 = bin_fn.with_name(bin_fn.name + ".part"), time.time()
@@ -75,7 +64,7 @@ def encode_corpus(tok:Tokenizer, # the tokenizer (with `<|endoftext|>`)
     meta_fn.write_text(json.dumps(meta, indent=1))
     return meta
 
-# %% ../nbs/03_encode.ipynb #d14abd1c
+# %% ../nbs/03_encode.ipynb #e17a5d01
 def read_meta(path:str|Path # the `.bin`, the `.json` or their common prefix
              )->dict:
     "The sidecar of an encoded split"
@@ -100,7 +89,7 @@ def load_tokens(path:str|Path, # the `.bin`, the `.json` or their common prefix
                          "records: it is truncated or from another run; re-run `tinygru encode`.")
     return np.memmap(bin_fn, dtype=dtype, mode="r")
 
-# %% ../nbs/03_encode.ipynb #4b24cd3f
+# %% ../nbs/03_encode.ipynb #2942c275
 def get_batch(tokens:np.ndarray, # token ids, e.g. from `load_tokens`
               batch_size:int, # windows per batch
               block_size:int, # tokens per window
@@ -114,7 +103,7 @@ def get_batch(tokens:np.ndarray, # token ids, e.g. from `load_tokens`
     w = np.stack([np.asarray(tokens[s:s + block_size + 1], dtype=np.int64) for s in starts])
     return w[:, :-1], w[:, 1:]
 
-# %% ../nbs/03_encode.ipynb #f07ec161
+# %% ../nbs/03_encode.ipynb #bea2c25b
 @call_parse
 def encode_cmd(tokenizer:str="tokenizer", # directory of tokenizer.json (or the file)
                data:str=None, # data source: hub id, file or directory (default: $TINYGRU_DATA, else the hub)

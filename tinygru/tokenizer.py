@@ -6,7 +6,7 @@
 __all__ = ['KINDS', 'UNK', 'DEFAULT_VOCAB', 'TOKENIZER_FILE', 'train_tokenizer', 'eot_id', 'bytes_per_token', 'save_tokenizer',
            'load_tokenizer', 'tokenizer_hash', 'tokenizer_cmd', 'tokenize_cmd']
 
-# %% ../nbs/02_tokenizer.ipynb #64cebcfe
+# %% ../nbs/02_tokenizer.ipynb #b9d82cb6
 import hashlib, json
 from pathlib import Path
 
@@ -17,16 +17,21 @@ from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, train
 from .bpe import GPT2_SPLIT
 from .data import EOT, load_stories, resolve_source
 
-# %% ../nbs/02_tokenizer.ipynb #4fa98808
+# %% ../nbs/02_tokenizer.ipynb #c5922c7f
 KINDS = ("byte_level_bpe", "char_bpe")
 UNK = "<unk>"  # char_bpe's unknown token
 DEFAULT_VOCAB = 4096  # chosen below from bytes per token against vocabulary size
 
-def _texts(texts, batch_size=1000):
-    "Yield batches of strings from a `Dataset` (by Arrow batches) or any iterable of strings"
+def _text_batches(texts, batch_size=1000):
+    "Batches of strings from a `Dataset` (its Arrow batches) or any iterable of strings"
     if isinstance(texts, datasets.Dataset):
         for b in texts.iter(batch_size=batch_size): yield b["text"]
-    else: yield from ([t] if isinstance(t, str) else t for t in texts)
+        return
+    buf = []
+    for t in texts:
+        buf.append(t)
+        if len(buf) == batch_size: yield buf; buf = []
+    if buf: yield buf
 
 def train_tokenizer(texts, # a `Dataset` with a `text` column, or an iterable of strings
                     kind:str="byte_level_bpe", # "byte_level_bpe" or "char_bpe"
@@ -52,13 +57,13 @@ def train_tokenizer(texts, # a `Dataset` with a `text` column, or an iterable of
     trainer = trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=special,
                                   initial_alphabet=alphabet, show_progress=show_progress)
     length = len(texts) if isinstance(texts, datasets.Dataset) else None
-    tok.train_from_iterator(_texts(texts), trainer, length=length)
+    tok.train_from_iterator(_text_batches(texts), trainer, length=length)
     n_base = len(special) + (256 if kind == "byte_level_bpe" else 0)
     if tok.get_vocab_size() <= n_base < vocab_size and kind == "byte_level_bpe":
         raise ValueError("No merges were learned: give more text (or a lower min_frequency).")
     return tok
 
-# %% ../nbs/02_tokenizer.ipynb #30ede766
+# %% ../nbs/02_tokenizer.ipynb #b3026e6e
 def eot_id(tok:Tokenizer # a tinygru tokenizer
           )->int:
     "The id of `<|endoftext|>` in `tok`"
@@ -66,7 +71,7 @@ def eot_id(tok:Tokenizer # a tinygru tokenizer
     if i is None: raise ValueError(f"This tokenizer has no {EOT} token: train it with `train_tokenizer`.")
     return i
 
-# %% ../nbs/02_tokenizer.ipynb #1dec73c3
+# %% ../nbs/02_tokenizer.ipynb #5af24bb5
 def bytes_per_token(tok:Tokenizer, # a tokenizer
                     texts:list # strings
                    )->float:
@@ -74,7 +79,7 @@ def bytes_per_token(tok:Tokenizer, # a tokenizer
     texts = list(texts)
     return sum(len(t.encode("utf-8")) for t in texts) / max(1, sum(len(e.ids) for e in tok.encode_batch(texts)))
 
-# %% ../nbs/02_tokenizer.ipynb #2703205d
+# %% ../nbs/02_tokenizer.ipynb #54f4e1c9
 TOKENIZER_FILE = "tokenizer.json"
 
 def save_tokenizer(tok:Tokenizer, # a trained tokenizer
@@ -98,13 +103,13 @@ def load_tokenizer(path:str|Path # a directory holding `tokenizer.json`, or the 
     try: return Tokenizer.from_file(str(fn))
     except Exception as e: raise ValueError(f"{str(fn)!r} is not a tokenizer.json that `tokenizers` can read: {e}") from None
 
-# %% ../nbs/02_tokenizer.ipynb #1e26bb07
+# %% ../nbs/02_tokenizer.ipynb #f40cf2ce
 def tokenizer_hash(tok:Tokenizer # a tokenizer
                   )->str:
     "A stable short hash (16 hex digits of SHA-256) of `tok`'s JSON"
     return hashlib.sha256(tok.to_str().encode("utf-8")).hexdigest()[:16]
 
-# %% ../nbs/02_tokenizer.ipynb #e9717d2c
+# %% ../nbs/02_tokenizer.ipynb #ae3e96bf
 @call_parse
 def tokenizer_cmd(data:str=None, # data source: hub id, file or directory (default: $TINYGRU_DATA, else the hub)
                   kind:str="byte_level_bpe", # "byte_level_bpe" or "char_bpe"
