@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['PRETRAINED', 'check_sampling', 'top_k_filter', 'top_p_filter', 'min_p_filter', 'repetition_filter', 'filter_logits',
-           'sample_next', 'StreamDecoder', 'stream_generate', 'generate', 'generation_speed', 'plot_gates',
-           'load_pretrained', 'generate_cmd']
+           'sample_next', 'StreamDecoder', 'stream_generate', 'generate', 'generation_speed', 'time_per_token',
+           'plot_gates', 'load_pretrained', 'generate_cmd']
 
-# %% ../nbs/06_sample.ipynb #5e33e5b8
+# %% ../nbs/06_sample.ipynb #3effd624
 import math, time
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from .data import EOT
 from .tokenizer import eot_id
 from .train import load_run
 
-# %% ../nbs/06_sample.ipynb #8158e4c2
+# %% ../nbs/06_sample.ipynb #3a0c61b6
 def check_sampling(temperature:float=1.0, top_k:int=0, top_p:float=1.0, min_p:float=0.0, repetition_penalty:float=1.0):
     "Raise a `ValueError` naming the first invalid sampling parameter"
     if not temperature >= 0: raise ValueError(f"temperature must be >= 0 (0 means greedy), got {temperature}.")
@@ -54,7 +54,7 @@ def repetition_filter(logits, prev, penalty:float):
     l = logits.gather(-1, prev)
     return logits.scatter(-1, prev, torch.where(l > 0, l / penalty, l * penalty))
 
-# %% ../nbs/06_sample.ipynb #ed094dd9
+# %% ../nbs/06_sample.ipynb #b7bdb600
 def filter_logits(logits, temperature:float=1.0, top_k:int=0, top_p:float=1.0, min_p:float=0.0,
                   repetition_penalty:float=1.0, prev=None):
     "All filters in the conventional order: repetition penalty, temperature, top-k, top-p, min-p"
@@ -69,7 +69,7 @@ def sample_next(logits, generator=None, **kw):
     probs = filter_logits(logits, **kw).softmax(-1)
     return torch.multinomial(probs, 1, generator=generator).squeeze(-1)
 
-# %% ../nbs/06_sample.ipynb #b120cf0d
+# %% ../nbs/06_sample.ipynb #3b85a0a6
 class StreamDecoder:
     "Turn token ids, fed one batch at a time, into text pieces that never split a UTF-8 character"
     def __init__(self, tok): self.tok, self.pending = tok, []
@@ -81,7 +81,7 @@ class StreamDecoder:
         self.pending = []
         return text
 
-# %% ../nbs/06_sample.ipynb #0a4d611c
+# %% ../nbs/06_sample.ipynb #bec48a1f
 def _prepare(model, tok, prompts, num_samples, device):
     if model.cfg.vocab_size != tok.get_vocab_size():
         raise ValueError(f"The model's vocabulary ({model.cfg.vocab_size}) is not the tokenizer's ({tok.get_vocab_size()}): "
@@ -137,7 +137,7 @@ def generate(model, tok, prompt:str|list="", max_new_tokens:int=200, **kw)->list
     for pieces in stream_generate(model, tok, prompt, max_new_tokens, **kw): out = [o + p for o, p in zip(out, pieces)]
     return out
 
-# %% ../nbs/06_sample.ipynb #e1d8deac
+# %% ../nbs/06_sample.ipynb #fe86ad8b
 @torch.no_grad()
 def generation_speed(model, tok, batch_size:int, n_tokens:int=100)->float:
     "Tokens per second generating `n_tokens` tokens for `batch_size` streams at once"
@@ -146,7 +146,18 @@ def generation_speed(model, tok, batch_size:int, n_tokens:int=100)->float:
     for _ in stream_generate(model, tok, "", n_tokens, num_samples=batch_size, seed=0, stop=None): pass
     return batch_size * n_tokens / (time.perf_counter() - t0)
 
-# %% ../nbs/06_sample.ipynb #57580b78
+# %% ../nbs/06_sample.ipynb #15159049
+@torch.no_grad()
+def time_per_token(model, tok, pos:int, # seconds per token after `pos` tokens have been generated
+                   n:int=50)->tuple:
+    "`(seconds per token, state bytes per stream)` of one stream after `pos` tokens, the state carried"
+    x, h = torch.tensor([[eot_id(tok)]], device=next(model.parameters()).device), None
+    for _ in range(pos): _, h = model(x, h)
+    t0 = time.perf_counter()
+    for _ in range(n): _, h = model(x, h)
+    return (time.perf_counter() - t0) / n, h.numel() * h.element_size()
+
+# %% ../nbs/06_sample.ipynb #58133251
 def plot_gates(model, tok, text:str, # a GRULM, its tokenizer, and the text to read
                layer:int=0, n_units:int=48, max_tokens:int=60, figsize=(12, 6)):
     "Heat maps of the update gate z and reset gate r over the tokens of `text`, for the most variable units"
@@ -164,7 +175,7 @@ def plot_gates(model, tok, text:str, # a GRULM, its tokenizer, and the text to r
     plt.tight_layout()
     return z, r
 
-# %% ../nbs/06_sample.ipynb #d4f3d89f
+# %% ../nbs/06_sample.ipynb #7d78fbfc
 PRETRAINED = Path(tinygru.__file__).parent/"pretrained"  # the shipped checkpoint: weights, tokenizer, metadata
 
 def load_pretrained(device="cpu")->tuple:
@@ -173,7 +184,7 @@ def load_pretrained(device="cpu")->tuple:
         raise FileNotFoundError(f"The pretrained model is missing from {PRETRAINED}: reinstall tinygru.")
     return load_run(PRETRAINED, device)
 
-# %% ../nbs/06_sample.ipynb #ad3df81c
+# %% ../nbs/06_sample.ipynb #f3b7a297
 @call_parse
 def generate_cmd(run:str=None, # run directory or checkpoint directory (default: the shipped pretrained model)
                  prompt:str="Once upon a time", # the story's beginning

@@ -8,7 +8,7 @@ __all__ = ['PRESETS', 'TrainConfig', 'preset', 'pick_device', 'amp_setup', 'Stre
            'best_checkpoint', 'load_checkpoint', 'prepare', 'train', 'load_run', 'plot_metrics', 'train_cmd',
            'eval_cmd']
 
-# %% ../nbs/05_train.ipynb #31f404d4
+# %% ../nbs/05_train.ipynb #9b6c90ca
 import json, math, os, shutil, time
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, replace
@@ -27,7 +27,7 @@ from .tokenizer import eot_id, load_tokenizer, save_tokenizer, train_tokenizer, 
 from .encode import encode_corpus, get_batch, load_tokens, read_meta
 from .model import GRULM, ModelConfig, tune_malloc
 
-# %% ../nbs/05_train.ipynb #c56bca32
+# %% ../nbs/05_train.ipynb #83fd1cc0
 @dataclass
 class TrainConfig:
     "Everything a training run needs; every field has a default that works"
@@ -78,7 +78,7 @@ class TrainConfig:
         return ModelConfig(vocab_size=vocab_size, n_embd=self.n_embd, n_hidden=self.n_hidden,
                            n_layers=self.n_layers, dropout=self.dropout, layer_norm=self.layer_norm)
 
-# %% ../nbs/05_train.ipynb #60f5e4ef
+# %% ../nbs/05_train.ipynb #ce5b81eb
 PRESETS = {
     "cpu": dict(vocab_size=2048, n_embd=256, n_hidden=512, n_layers=1, dropout=0.35, weight_decay=0.2, batch_size=64,
                 seq_len=64, max_steps=1300, lr=3e-3, min_lr=1e-4, warmup_steps=100, eval_every=100, ckpt_every=100,
@@ -95,7 +95,7 @@ def preset(name:str, # "cpu" or "gpu"
     if name not in PRESETS: raise ValueError(f"Unknown preset {name!r}: use one of {list(PRESETS)}.")
     return TrainConfig(**{**PRESETS[name], **kwargs})
 
-# %% ../nbs/05_train.ipynb #66a583e9
+# %% ../nbs/05_train.ipynb #fed3512e
 def pick_device(device:str="auto")->torch.device:
     "The device to train on: CUDA if present, else Apple MPS, else CPU"
     if device != "auto": return torch.device(device)
@@ -111,7 +111,7 @@ def amp_setup(device:torch.device):
     scaler = torch.amp.GradScaler("cuda") if dtype == torch.float16 else None
     return torch.autocast("cuda", dtype=dtype), scaler
 
-# %% ../nbs/05_train.ipynb #e28c9383
+# %% ../nbs/05_train.ipynb #f679cbda
 class StreamBatches:
     "Stateful-TBPTT batches: `B` contiguous streams of `tokens`, `T` tokens of each per step"
     def __init__(self, tokens, # 1-d token array (e.g. a memmap from `load_tokens`)
@@ -134,13 +134,13 @@ class StreamBatches:
         self.pos += 1
         return torch.from_numpy(x), torch.from_numpy(y), new
 
-# %% ../nbs/05_train.ipynb #4c3dc338
+# %% ../nbs/05_train.ipynb #72492b24
 def random_batch(tokens, B:int, T:int, gen:torch.Generator):
     "`B` windows of `T` tokens at random offsets drawn from `gen`: `(x, y)` tensors"
     starts = torch.randint(0, len(tokens) - T, (B,), generator=gen).numpy()
     return tuple(map(torch.from_numpy, get_batch(tokens, B, T, starts=starts)))
 
-# %% ../nbs/05_train.ipynb #ce7896d2
+# %% ../nbs/05_train.ipynb #31027825
 def make_optimizer(model, cfg:TrainConfig):
     "AdamW with weight decay on matrices (dim ≥ 2) only"
     ps = [p for p in model.parameters() if p.requires_grad]
@@ -155,14 +155,14 @@ def lr_at(step:int, cfg:TrainConfig)->float:
     frac = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.max_steps - cfg.warmup_steps))
     return cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * frac))
 
-# %% ../nbs/05_train.ipynb #6761577e
+# %% ../nbs/05_train.ipynb #a2358b71
 def bits_per_byte(nats:float, # total cross-entropy of the evaluated tokens, in nats
                   nbytes:int # UTF-8 bytes of the text those tokens spell
                  )->float:
     "Total loss in nats converted to bits per byte of text"
     return nats / (math.log(2) * nbytes)
 
-# %% ../nbs/05_train.ipynb #0520c803
+# %% ../nbs/05_train.ipynb #ba353610
 def token_bytes(tok)->np.ndarray:
     "UTF-8 bytes each token id spells (`<|endoftext|>`: one byte), so the bytes of any token run are a sum"
     byte_level = isinstance(tok.decoder, decoders.ByteLevel)  # there each character of a token stands for one byte
@@ -193,7 +193,7 @@ def evaluate(model, tokens, tok, # model, 1-d token array, tokenizer
     n = batch_size * L
     return dict(loss=nats / n, bpb=bits_per_byte(nats, nbytes), tokens=n, bytes=nbytes)
 
-# %% ../nbs/05_train.ipynb #3c8da42f
+# %% ../nbs/05_train.ipynb #d9e830d4
 def _ckpts(run_dir): return sorted((Path(run_dir)/"ckpt").glob("step-*"))
 
 def latest_checkpoint(run_dir)->Path|None:
@@ -232,7 +232,7 @@ def load_checkpoint(path, model)->tuple:
     load_model(model, str(path/"model.safetensors"))
     return torch.load(path/"state.pt", weights_only=True), json.loads((path/"meta.json").read_text())
 
-# %% ../nbs/05_train.ipynb #6fc63f40
+# %% ../nbs/05_train.ipynb #7c3d5b47
 def prepare(cfg:TrainConfig, log=print):
     "Tokenizer and encoded train/validation arrays for `cfg`: `(tokenizer, train_tokens, valid_tokens)`"
     out = Path(cfg.out_dir); out.mkdir(parents=True, exist_ok=True)
@@ -242,18 +242,18 @@ def prepare(cfg:TrainConfig, log=print):
         log(f"training a {cfg.tokenizer_kind} tokenizer ({cfg.vocab_size} tokens) on the training split")
         tok = train_tokenizer(load_stories(cfg.data, "train")["text"], kind=cfg.tokenizer_kind, vocab_size=cfg.vocab_size)
     if cfg.tokenizer or not (out/"tokenizer"/"tokenizer.json").exists(): save_tokenizer(tok, out/"tokenizer")
-    arrays = []
+    arrays, want = [], dict(tokenizer_hash=tokenizer_hash(tok), source=resolve_source(cfg.data))
     for split in ("train", "validation"):
         fn = out/"data"/f"{split}.bin"
-        if fn.exists() and (read_meta(fn).get("tokenizer_hash"), read_meta(fn).get("source")) != (tokenizer_hash(tok), resolve_source(cfg.data)):
+        if fn.exists() and {k: read_meta(fn).get(k) for k in want} != want:
             log(f"{fn} was encoded from other data or with another tokenizer: encoding it again"); fn.unlink()
         if not fn.exists():
             log(f"encoding the {split} split")
-            encode_corpus(tok, load_stories(cfg.data, split)["text"], out/"data"/split, source=resolve_source(cfg.data), split=split)
+            encode_corpus(tok, load_stories(cfg.data, split)["text"], out/"data"/split, source=want["source"], split=split)
         arrays.append(load_tokens(fn, tok))
     return tok, *arrays
 
-# %% ../nbs/05_train.ipynb #fd7574aa
+# %% ../nbs/05_train.ipynb #c05ab324
 def _ddp_setup(device_arg):
     if int(os.environ.get("WORLD_SIZE", 1)) <= 1: return 0, 1, pick_device(device_arg)
     device = pick_device(device_arg)
@@ -272,7 +272,7 @@ def _gather_rows(h, world):
 def _log_json(fn, rec):
     with open(fn, "a") as f: f.write(json.dumps(rec) + "\n")
 
-# %% ../nbs/05_train.ipynb #c77a8c7a
+# %% ../nbs/05_train.ipynb #e979e5b9
 def train(cfg:TrainConfig, # the run's configuration
           resume:bool=False, # continue from the run's latest checkpoint
           until:int|None=None, # stop after this step (checkpointed), to resume later; None: cfg.max_steps
@@ -388,7 +388,12 @@ def train(cfg:TrainConfig, # the run's configuration
     if master: (out/"results.json").write_text(json.dumps(res, indent=1))
     return res
 
-# %% ../nbs/05_train.ipynb #9130bb3b
+# %% ../nbs/05_train.ipynb #a3abcb25
+def _run_dir(path):
+    "The run directory that `path` (a run, or one of its checkpoints) belongs to"
+    path = Path(path)
+    return path.parent.parent if path.parent.name == "ckpt" else path
+
 def load_run(path, # a run directory (its best checkpoint is used) or a checkpoint directory
              device="cpu")->tuple:
     "`(model, tokenizer, meta)` of a trained run, the model in eval mode on `device`"
@@ -397,7 +402,7 @@ def load_run(path, # a run directory (its best checkpoint is used) or a checkpoi
     ck = path if (path/"model.safetensors").exists() else best_checkpoint(path)
     if ck is None: raise FileNotFoundError(f"{str(path)!r} holds no checkpoint: train first (tinygru train --out {path}).")
     meta = json.loads((ck/"meta.json").read_text())
-    run = ck.parent.parent if ck.parent.name == "ckpt" else ck
+    run = _run_dir(ck)
     tok = load_tokenizer(ck/"tokenizer" if (ck/"tokenizer").exists() else run/"tokenizer")
     if tokenizer_hash(tok) != meta["tokenizer_hash"]:
         raise ValueError(f"The tokenizer in {str(run)!r} is not the one {str(ck)!r} was trained with.")
@@ -405,7 +410,7 @@ def load_run(path, # a run directory (its best checkpoint is used) or a checkpoi
     load_model(model, str(ck/"model.safetensors"))
     return model.to(device).eval(), tok, meta
 
-# %% ../nbs/05_train.ipynb #1777635d
+# %% ../nbs/05_train.ipynb #b3c86e9e
 def plot_metrics(run_dir, ax=None):
     "Training loss and validation loss of a run, per step"
     import matplotlib.pyplot as plt
@@ -417,7 +422,7 @@ def plot_metrics(run_dir, ax=None):
     ax.set_xlabel("step"); ax.set_ylabel("loss (nats/token)"); ax.legend()
     return ax
 
-# %% ../nbs/05_train.ipynb #8c504297
+# %% ../nbs/05_train.ipynb #7a6d912c
 def _train_config(out, preset_name, resume, overrides):
     saved = Path(out)/"config.json"
     if resume and saved.exists():
@@ -449,9 +454,9 @@ def train_cmd(out:str="runs/tinygru", # run directory (checkpoints, tokenizer, e
     if int(os.environ.get("RANK", 0)) == 0:
         print(f"done: {res['steps']} steps, {res['tokens']:,} tokens ({res['epochs']:.2f} epochs), {res['tokens_per_s']:,.0f} tok/s, "
               f"validation {res.get('val_bpb', float('nan')):.4f} bits/byte. Sample with: tinygru generate --run {out}")
-    if dist.is_initialized(): dist.destroy_process_group()
+    if dist.is_initialized(): dist.barrier(); dist.destroy_process_group()  # leave together: rank 0 may still be writing
 
-# %% ../nbs/05_train.ipynb #9fdbdf4a
+# %% ../nbs/05_train.ipynb #8e498da3
 @call_parse
 def eval_cmd(run:str, # run directory or checkpoint directory
              split:str="validation", # split of the run's encoded data: "train" or "validation"
@@ -460,8 +465,7 @@ def eval_cmd(run:str, # run directory or checkpoint directory
     "Validation loss and bits per byte of a trained run on a whole split"
     dev = pick_device(device)
     model, tok, meta = load_run(run, dev)
-    run_dir = Path(run) if (Path(run)/"config.json").exists() else Path(run).parent.parent
-    tokens = load_tokens(run_dir/"data"/f"{split}.bin", tok)
+    tokens = load_tokens(_run_dir(run)/"data"/f"{split}.bin", tok)
     r = evaluate(model, tokens, tok, max_tokens=max_tokens)
     print(f"{split}: {r['tokens']:,} tokens, {r['bytes']:,} bytes: loss {r['loss']:.4f} nats/token, {r['bpb']:.4f} bits/byte")
     return r
