@@ -4,7 +4,8 @@
     python benchmarks/gru_speed.py --device cuda      # CUDA, bf16 autocast (nn.GRU runs on cuDNN)
 
 Two comparisons, each printed as tokens/s (forward + backward, B*T tokens per step) and ratio to nn.GRU:
-  layer: the bare recurrent layer (naive cell loop, fast LN-GRU, fast GRU without layer norm, nn.GRU);
+  layer: the bare recurrent layer (naive cell loop, fast LN-GRU, fast GRU without layer norm, nn.GRU; on CUDA also
+         the fast LN-GRU with its CUDA graphs turned off);
   lm:    the whole language model (embedding -> GRU -> head) on tinygru's GRU vs the same model on nn.GRU.
 Defaults are the issue's recurrence-bound sizes: batch 32, seq 128, emb/hidden 512, 1 layer, vocab 512.
 Repeats are interleaved (A B C A B C ...) so that machine noise hits all candidates alike; ratios are given for
@@ -42,6 +43,8 @@ def layer_fns(a, dev):
     x = torch.randn(B, T, E, device=dev, requires_grad=True)
     mods = {"naive LN-GRU": GRU(E, H, L, impl="naive"), "fast LN-GRU": GRU(E, H, L),
             "fast GRU (no LN)": GRU(E, H, L, layer_norm=False), "nn.GRU": nn.GRU(E, H, L, batch_first=True)}
+    if dev == "cuda": mods = {**dict(list(mods.items())[:2]), "fast LN-GRU, no graphs": GRU(E, H, L, cuda_graphs=False),
+                              **dict(list(mods.items())[2:])}
     def step(m):
         def f():
             with torch.autocast(dev, dtype=torch.bfloat16, enabled=dev == "cuda"):
@@ -54,6 +57,8 @@ def lm_fns(a, dev):
     cfg = dict(vocab_size=a.vocab, n_embd=a.emb, n_hidden=a.hidden, n_layers=a.layers)
     mods = {"LM naive LN-GRU": GRULM(ModelConfig(**cfg, impl="naive")), "LM fast LN-GRU": GRULM(ModelConfig(**cfg)),
             "LM fast GRU (no LN)": GRULM(ModelConfig(**cfg, layer_norm=False)), "LM nn.GRU": NNGRULM(ModelConfig(**cfg))}
+    if dev == "cuda": mods = {**dict(list(mods.items())[:2]), "LM fast LN, no graphs": GRULM(ModelConfig(**cfg, cuda_graphs=False)),
+                              **dict(list(mods.items())[2:])}
     idx = torch.randint(0, a.vocab, (a.batch, a.seq + 1), device=dev)
     def step(m):
         def f():

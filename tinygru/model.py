@@ -6,8 +6,9 @@
 __all__ = ['draw_cell', 'LayerNormGRUCell', 'naive_gru', 'LNGRUFunction', 'ln_gru_sequence', 'GRU', 'ModelConfig', 'GRULM',
            'tune_malloc']
 
-# %% ../nbs/04_gru.ipynb #362fc4b4
+# %% ../nbs/04_gru.ipynb #fa9a71bc
 import math
+from functools import partial
 from dataclasses import dataclass, asdict
 
 import torch
@@ -15,7 +16,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
-# %% ../nbs/04_gru.ipynb #c7ef3890
+# %% ../nbs/04_gru.ipynb #1a12a76e
 def draw_cell(ax=None):
     "Draw the layer-normalised GRU cell with matplotlib"
     import matplotlib.pyplot as plt
@@ -41,7 +42,7 @@ def draw_cell(ax=None):
     ax.set_xlim(-0.3, 10.5); ax.set_ylim(-0.1, 4.2); ax.axis("off")
     return ax
 
-# %% ../nbs/04_gru.ipynb #f20e9a55
+# %% ../nbs/04_gru.ipynb #ecdaff48
 class LayerNormGRUCell(nn.Module):
     "One GRU step with layer norm over the concatenated `[x, h]` feeding the gates (`layer_norm=False`: the classic GRU)"
     def __init__(self, n_in:int, # input size E
@@ -82,7 +83,7 @@ class LayerNormGRUCell(nn.Module):
         "The new state (B, H) from input `x` (B, E) and state `h` (B, H)"
         return self.step(x, h)[0]
 
-# %% ../nbs/04_gru.ipynb #77e5efd8
+# %% ../nbs/04_gru.ipynb #83804c18
 def naive_gru(cell:LayerNormGRUCell, # the cell to run
               x:Tensor, # input (B, T, E)
               h:Tensor # initial state (B, H)
@@ -93,95 +94,314 @@ def naive_gru(cell:LayerNormGRUCell, # the cell to run
         h = cell(x[:, t], h); out.append(h)
     return torch.stack(out, 1), h
 
-# %% ../nbs/04_gru.ipynb #5b843a3f
-def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, D:int, eps:float, ln:bool, save:bool):
-    "Forward time loop without a graph: `gx` (T,B,3H) is the hoisted input product (scaled by gamma_x when `ln`)"
+# %% ../nbs/04_gru.ipynb #37f800f5
+_POOL, _POOL_SHAPES, _POOL_PER_SHAPE, _POOL_FREE = {}, 16, 4, []
+
+def _refs(t): return torch._C._storage_Use_Count(t.untyped_storage()._cdata)
+
+def _pooled(like:Tensor, *shape:int)->Tensor:
+    "An uninitialised buffer of `shape`; on CPU, memory from an earlier call once nothing else references it"
+    if like.device.type != "cpu" or not hasattr(torch._C, "_storage_Use_Count"): return like.new_empty(shape)
+    if not _POOL_FREE: _POOL_FREE.append(_refs(torch.empty(1)))   # the count of a buffer only the pool holds
+    key = (shape, like.dtype)
+    bufs = _POOL[key] = _POOL.pop(key, [])                       # most recently used shape last
+    while len(_POOL) > _POOL_SHAPES: _POOL.pop(next(iter(_POOL)))
+    for b in bufs:
+        if _refs(b) == _POOL_FREE[0]: return b.view(shape)      # a view: while it lives, the count says "in use"
+    b = like.new_empty(shape)
+    if len(bufs) < _POOL_PER_SHAPE: bufs.append(b)
+    return b.view(shape)
+
+# %% ../nbs/04_gru.ipynb #a03257b3
+def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save:bool)->tuple:
+    "Forward time loop without a graph: `gx` (T,B,3H) is the hoisted input product (scaled by gamma_x when `ln`); returns `hs` and, when `save`, what the backward needs"
+    T, B, H3 = gx.shape; H = H3 // 3
+    hs = gx.new_empty(T, B, H)
+    big = (lambda *s: _pooled(gx, T, *s)) if save else (lambda *s: gx.new_empty(1, *s))
+    ghn_s, rz_s, n_s = big(B, H), big(B, 2*H), big(B, H)    # saved for the backward: only what it needs
+    gi, gh = gx.new_empty(B, H3), gx.new_empty(B, H3)
+    gi_rz, gi_n, gh_rz, gh_n = gi[:, :2*H], gi[:, 2*H:], gh[:, :2*H], gh[:, 2*H:]
+    # per-step views made once: indexing and slicing inside the loop would cost as much as a small op each
+    steps = (lambda b: b.unbind(0)) if save else (lambda b: [b[0]] * T)
+    rz_l, r_l, z_l, n_l, ghn_l = steps(rz_s), steps(rz_s[..., :H]), steps(rz_s[..., H:]), steps(n_s), steps(ghn_s)
+    h_l, gx_l = hs.unbind(0), gx.unbind(0)
+    if ln:
+        hbar_s, mu_s, rs_s, ghat_s, ss = big(B, H), big(B, 1), big(B, 1), big(B, H3), gx.new_empty(B)
+        hbar_l, mu_l, rs_l, ghat_l, qx_l = steps(hbar_s), steps(mu_s), steps(rs_s), steps(ghat_s), (qx + eps).unbind(0)
+        muf_l, sx_l, ones = steps(mu_s[..., 0]), sx[..., 0].unbind(0), gx.new_full((H,), 1/D)
+    wht, h = wh.t(), h0
+    for t in range(T):
+        rz, r, z, n = rz_l[t], r_l[t], z_l[t], n_l[t]
+        if ln:
+            mu, rs, hbar = mu_l[t], rs_l[t], hbar_l[t]
+            torch.addmv(sx_l[t], h, ones, out=muf_l[t])                         # sx, qx arrive divided by D
+            torch.add(qx_l[t], torch.linalg.vecdot(h, h, out=ss)[:, None], alpha=1/D, out=rs)
+            rs.addcmul_(mu, mu, value=-1).rsqrt_()                              # s = 1/sigma (eps is in qx)
+            torch.addcmul(gx_l[t], mu, cx, value=-1, out=ghat_l[t])             # G - mu c_x (kept for the backward)
+            torch.addcmul(bx, ghat_l[t], rs, out=gi)                            # (G - mu c_x) s + W_x beta_x + b_ih
+            torch.sub(h, mu, out=hbar).mul_(rs)                                 # (h - mu) s; gamma_h, beta_h are in wh, bh
+            torch.addmm(bh, hbar, wht, out=gh)
+        else:
+            torch.add(gx_l[t], bx, out=gi)
+            torch.addmm(bh, h, wht, out=gh)
+        torch.add(gi_rz, gh_rz, out=rz).sigmoid_()
+        torch.addcmul(gi_n, r, gh_n, out=n).tanh_()
+        if save: ghn_l[t].copy_(gh_n)
+        h = torch.lerp(n, h, z, out=h_l[t])                                     # n + z (h - n)
+    if not save: return (hs,)
+    return (hs, ghn_s, rz_s, n_s) + ((hbar_s, mu_s, rs_s, ghat_s) if ln else ())
+
+# %% ../nbs/04_gru.ipynb #e9d0cf33
+def _bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None, rs_s=None, ghat_s=None, *, D:int, ln:bool)->tuple:
+    "Backward time loop: the gradients of `gx` (T,B,3H), of the candidate's hidden pre-activation (T,B,H), the layer norm's row sums `D m1, D m2` (T,B,1) and of `h0`"
+    T, B, H = hs.shape
+    dgx_s, dghn_s = _pooled(hs, T, B, 3*H), _pooled(hs, T, B, H)
+    dgi, dgh = hs.new_empty(B, 3*H), hs.new_empty(B, 3*H)
+    dgh_rz, dgh_n = dgh[:, :2*H], dgh[:, 2*H:]
+    # per-step views made once (see `_fwd_loop`); h_{t-1} is h0 at step 0
+    r_l, z_l, n_l, ghn_l = rz_s[..., :H].unbind(0), rz_s[..., H:].unbind(0), n_s.unbind(0), ghn_s.unbind(0)
+    hprev_l, dhs_l, dgx_l, dghn_l = (h0, *hs[:-1].unbind(0)), dhs.unbind(0), dgx_s.unbind(0), dghn_s.unbind(0)
+    if ln:
+        m1_s, m2_s, a1, a2, col = _pooled(hs, T, B, 1), _pooled(hs, T, B, 1), *(hs.new_empty(B, 1) for _ in range(3))
+        m1_l, m2_l, rs_l, hb_l, ghat_l = (b.unbind(0) for b in (m1_s, m2_s, rs_s, hbar_s, ghat_s))
+        a1f, a2f, colf = a1[:, 0], a2[:, 0], col[:, 0]      # flat views for the row-dot outputs
+        dar_l, daz_l, dan_l, dgirz_l = ([dgi[:, a:b]] * T for a, b in ((0, H), (H, 2*H), (2*H, 3*H), (0, 2*H)))
+    else:   # no scaling: the gate gradients are written straight into the input gradient
+        dar_l, daz_l, dan_l, dgirz_l = (dgx_s[..., a:b].unbind(0) for a, b in ((0, H), (H, 2*H), (2*H, 3*H), (0, 2*H)))
+    dh, dn, tmp, dhat = dhs_l[T-1].clone(), h0.new_empty(B, H), h0.new_empty(B, H), h0.new_empty(B, H)
+    up_l = (h0.new_zeros(B, H), *dhs_l[:-1])                 # what flows into h_{t-1} from above: dhs[t-1]
+    for t in range(T-1, -1, -1):                             # dh: the whole gradient of h_t
+        r, z, n, ghn, h, dar, daz, dan = r_l[t], z_l[t], n_l[t], ghn_l[t], hprev_l[t], dar_l[t], daz_l[t], dan_l[t]
+        torch.addcmul(dh, dh, z, value=-1, out=dn)          # dn = dh (1-z)
+        torch.addcmul(dn, dn, torch.mul(n, n, out=tmp), value=-1, out=dan)  # through tanh
+        torch.mul(dan, r, out=dgh_n)                        # hidden side of n is gated by r
+        torch.mul(dan, ghn, out=tmp).mul_(r)                # dr * r
+        torch.addcmul(tmp, tmp, r, value=-1, out=dar)       # dr r (1-r)
+        torch.sub(h, n, out=daz).mul_(dn).mul_(z)           # dz z (1-z) = dh (h - n) z (1-z), and dn = dh (1-z)
+        dgh_rz.copy_(dgirz_l[t])
+        dghn_l[t].copy_(dgh_n)
+        torch.mm(dgh, wh, out=dhat)                         # grad of the normalised state (h - mu) s
+        if ln:   # m1, m2 below hold D m1 and D m2: the 1/D is applied once, in the last update
+            m1, m2, rs, hb = m1_l[t], m2_l[t], rs_l[t], hb_l[t]
+            torch.mul(dgi, rs, out=dgx_l[t])                # grad of G_t
+            torch.mv(dgi, cx, out=a1f)                      # dgi . c_x
+            torch.add(a1, dhat.sum(-1, keepdim=True), out=m1)
+            torch.linalg.vecdot(dgi, ghat_l[t], out=a2f)    # dgi . (G_t - mu c_x) (row dots: vecdot, faster than bmm)
+            torch.linalg.vecdot(dhat, hb, out=colf)
+            torch.addcmul(col, a2, rs, out=m2)
+            dhat.sub_(torch.addcmul(m1, hb, m2, out=tmp), alpha=1/D)   # dhat - m1 - hbar m2
+            torch.addcmul(up_l[t], dh, z, out=dh).addcmul_(dhat, rs)     # the gradient of h_{t-1}
+        else: torch.addcmul(up_l[t], dh, z, out=dh).add_(dhat)
+    return dgx_s, dghn_s, (m1_s if ln else None), (m2_s if ln else None), dh
+
+# %% ../nbs/04_gru.ipynb #79848dbe
+try: import triton, triton.language as tl
+except ImportError: triton = None       # CPU-only installs: the eager loops serve
+
+# %% ../nbs/04_gru.ipynb #7fcfe516
+if triton is not None:
+    @triton.jit
+    def _sigmoid(x): return 1.0 / (1.0 + tl.exp(-x))
+
+    @triton.jit
+    def _gru_fwd_step(gx, gh, h, h_out, h_lp, rz, n_out, ghn, hbar, mu_out, rs_out, sx, qx, cx, ch, bx, bh,
+                      H, inv_d, eps, LN: tl.constexpr, SAVE: tl.constexpr, LP: tl.constexpr, BLOCK: tl.constexpr):
+        "One forward step for one row: gates from the hoisted input product `gx` and the raw hidden product `gh = h W^T`"
+        b = tl.program_id(0)
+        c = tl.arange(0, BLOCK); m = c < H
+        g = b * 3 * H + c
+        hv = tl.load(h + b * H + c, mask=m, other=0.0)
+        xr, xz, xn = tl.load(gx + g, mask=m, other=0.0), tl.load(gx + g + H, mask=m, other=0.0), tl.load(gx + g + 2*H, mask=m, other=0.0)
+        hr, hz, hn = tl.load(gh + g, mask=m, other=0.0).to(tl.float32), tl.load(gh + g + H, mask=m, other=0.0).to(tl.float32), tl.load(gh + g + 2*H, mask=m, other=0.0).to(tl.float32)
+        if LN:   # joint statistics of [x, h]: the x parts arrive precomputed (divided by D)
+            mu = tl.load(sx + b) + tl.sum(hv, 0) * inv_d
+            rs = 1.0 / tl.sqrt(tl.load(qx + b) + tl.sum(hv * hv, 0) * inv_d - mu * mu + eps)
+            xr = (xr - mu * tl.load(cx + c, mask=m, other=0.0)) * rs
+            xz = (xz - mu * tl.load(cx + H + c, mask=m, other=0.0)) * rs
+            xn = (xn - mu * tl.load(cx + 2*H + c, mask=m, other=0.0)) * rs
+            hr = (hr - mu * tl.load(ch + c, mask=m, other=0.0)) * rs
+            hz = (hz - mu * tl.load(ch + H + c, mask=m, other=0.0)) * rs
+            hn = (hn - mu * tl.load(ch + 2*H + c, mask=m, other=0.0)) * rs
+        xr += tl.load(bx + c, mask=m, other=0.0); xz += tl.load(bx + H + c, mask=m, other=0.0); xn += tl.load(bx + 2*H + c, mask=m, other=0.0)
+        hr += tl.load(bh + c, mask=m, other=0.0); hz += tl.load(bh + H + c, mask=m, other=0.0); hn += tl.load(bh + 2*H + c, mask=m, other=0.0)
+        r, z = _sigmoid(xr + hr), _sigmoid(xz + hz)
+        n = 2.0 * _sigmoid(2.0 * (xn + r * hn)) - 1.0          # tanh
+        hnew = n + z * (hv - n)
+        tl.store(h_out + b * H + c, hnew, mask=m)
+        if LP: tl.store(h_lp + b * H + c, hnew, mask=m)        # the next step's product operand (bf16/fp16)
+        if SAVE:
+            tl.store(rz + b * 2 * H + c, r, mask=m); tl.store(rz + b * 2 * H + H + c, z, mask=m)
+            tl.store(n_out + b * H + c, n, mask=m); tl.store(ghn + b * H + c, hn, mask=m)
+            if LN:
+                tl.store(hbar + b * H + c, (hv - mu) * rs, mask=m)
+                tl.store(mu_out + b, mu); tl.store(rs_out + b, rs)
+
+    @triton.jit
+    def _gru_bwd_step(dhat, dh, a1, a2, zu, hbu, muu, rsu, m1_out, m2_out, dh0,          # B part: finish step u = t+1
+                      dhs, rz, n, ghn, hprev, gx, cx, rs_t, dgx, dgh, dghn,               # A part: start step t
+                      H, inv_d, LN: tl.constexpr, DO_B: tl.constexpr, DO_A: tl.constexpr, BLOCK: tl.constexpr):
+        "Backward through time for one row: finish step t+1 (its layer norm, given dhat = dgh W) and start step t"
+        b = tl.program_id(0)
+        c = tl.arange(0, BLOCK); m = c < H
+        row = b * H + c
+        g = b * 3 * H + c
+        d = tl.zeros([BLOCK], dtype=tl.float32)
+        if DO_B:
+            dv = tl.load(dh + row, mask=m, other=0.0)
+            zv = tl.load(zu + b * 2 * H + H + c, mask=m, other=0.0)
+            dhv = tl.load(dhat + row, mask=m, other=0.0).to(tl.float32)
+            if LN:
+                hb = tl.load(hbu + row, mask=m, other=0.0); rs = tl.load(rsu + b)
+                m1 = tl.load(a1 + b) + tl.sum(dhv, 0)                                               # D m1
+                m2 = (tl.load(a2 + b) - tl.load(muu + b) * tl.load(a1 + b)) * rs + tl.sum(dhv * hb, 0)  # D m2
+                tl.store(m1_out + b, m1); tl.store(m2_out + b, m2)
+                d = dv * zv + (dhv - (m1 + hb * m2) * inv_d) * rs
+            else:
+                d = dv * zv + dhv
+            if not DO_A: tl.store(dh0 + row, d, mask=m)
+        if DO_A:
+            d += tl.load(dhs + row, mask=m, other=0.0)
+            r = tl.load(rz + b * 2 * H + c, mask=m, other=0.0); z = tl.load(rz + b * 2 * H + H + c, mask=m, other=0.0)
+            nv = tl.load(n + row, mask=m, other=0.0); gn = tl.load(ghn + row, mask=m, other=0.0)
+            hp = tl.load(hprev + row, mask=m, other=0.0)
+            dan = d * (1.0 - z) * (1.0 - nv * nv)
+            dr = dan * gn
+            dar = dr * r * (1.0 - r)
+            daz = d * (hp - nv) * z * (1.0 - z)
+            dgn = dan * r
+            tl.store(dh + row, d, mask=m)
+            tl.store(dgh + g, dar, mask=m); tl.store(dgh + g + H, daz, mask=m); tl.store(dgh + g + 2*H, dgn, mask=m)
+            tl.store(dghn + row, dgn, mask=m)
+            if LN:
+                rs = tl.load(rs_t + b)
+                tl.store(dgx + g, dar * rs, mask=m); tl.store(dgx + g + H, daz * rs, mask=m); tl.store(dgx + g + 2*H, dan * rs, mask=m)
+                cr, cz, cn = tl.load(cx + c, mask=m, other=0.0), tl.load(cx + H + c, mask=m, other=0.0), tl.load(cx + 2*H + c, mask=m, other=0.0)
+                tl.store(a1 + b, tl.sum(dar * cr + daz * cz + dan * cn, 0))
+                gr, gz, gnx = tl.load(gx + g, mask=m, other=0.0), tl.load(gx + g + H, mask=m, other=0.0), tl.load(gx + g + 2*H, mask=m, other=0.0)
+                tl.store(a2 + b, tl.sum(dar * gr + daz * gz + dan * gnx, 0))
+            else:
+                tl.store(dgx + g, dar, mask=m); tl.store(dgx + g + H, daz, mask=m); tl.store(dgx + g + 2*H, dan, mask=m)
+
+# %% ../nbs/04_gru.ipynb #532a9f1f
+def _launch(H:int)->dict:
+    "Block size and warps for one program per row of `H` values"
+    block = triton.next_power_of_2(H)
+    return dict(BLOCK=block, num_warps=min(16, max(4, block // 256)))
+
+def _tri_fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save:bool, mm_dtype=None)->tuple:
+    "`_fwd_loop` on CUDA: per step one product `h W_h^T` (in `mm_dtype` if given) and one fused kernel (`_gru_fwd_step`)"
     T, B, H3 = gx.shape; H = H3 // 3
     hs = gx.new_empty(T, B, H)
     big = (lambda *s: gx.new_empty(T, *s)) if save else (lambda *s: gx.new_empty(1, *s))
-    ghn_s, rz_s, n_s = big(B, H), big(B, 2*H), big(B, H)    # saved for the backward: only what it needs
-    gi, gh = gx.new_empty(B, H3), gx.new_empty(B, H3)
-    if ln: hbar_s, mu_s, rs_s, hh = big(B, H), big(B, 1), big(B, 1), gx.new_empty(B, H)
-    wht, h = wh.t(), h0
+    ghn_s, rz_s, n_s = big(B, H), big(B, 2*H), big(B, H)
+    hbar_s, mu_s, rs_s = (big(B, H), big(B, 1), big(B, 1)) if ln else (hs, hs, hs)   # without ln: unused
+    if not ln: sx, qx, cx = gx, gx, bx                                                 # placeholders, unused
+    lp = mm_dtype not in (None, gx.dtype)
+    mm_dt = mm_dtype if lp else gx.dtype
+    gh, wht, ch = gx.new_empty(B, H3, dtype=mm_dt), wh.t().to(mm_dt), (wh.sum(1) if ln else bx)   # c_h = W_h 1
+    h_lp = h0.to(mm_dt, copy=True)                                                     # the product's operand
+    kw, h = _launch(H), h0
     for t in range(T):
         s = t if save else 0
-        rz, n = rz_s[s], n_s[s]
-        if ln:
-            mu, rs, hbar = mu_s[s], rs_s[s], hbar_s[s]
-            torch.add(sx[t], h.sum(-1, keepdim=True), alpha=1/D, out=mu)    # sx, qx arrive divided by D
-            torch.add(qx[t], torch.mul(h, h, out=hh).sum(-1, keepdim=True), alpha=1/D, out=rs)
-            rs.addcmul_(mu, mu, value=-1).add_(eps).rsqrt_()                # s = 1/sigma
-            torch.addcmul(gx[t], mu, cx, value=-1, out=gi).mul_(rs).add_(bx)  # (G - mu c_x) s + W_x beta_x + b_ih
-            torch.sub(h, mu, out=hbar).mul_(rs)                             # (h - mu) s; gamma_h, beta_h are in wh, bh
-            torch.addmm(bh, hbar, wht, out=gh)
-        else:
-            torch.add(gx[t], bx, out=gi)
-            torch.addmm(bh, h, wht, out=gh)
-        torch.add(gi[:, :2*H], gh[:, :2*H], out=rz).sigmoid_()
-        r, z = rz[:, :H], rz[:, H:]
-        torch.addcmul(gi[:, 2*H:], r, gh[:, 2*H:], out=n).tanh_()
-        if save: ghn_s[t] = gh[:, 2*H:]
-        h = torch.sub(h, n, out=hs[t]).mul_(z).add_(n)                      # n + z (h - n)
-    if not save: return hs, None
-    return hs, (ghn_s, rz_s, n_s) + ((hbar_s, mu_s, rs_s) if ln else ())
+        torch.mm(h_lp if lp else h, wht, out=gh)                                       # raw state: no wait for mu, s
+        _gru_fwd_step[(B,)](gx[t], gh, h, hs[t], h_lp, rz_s[s], n_s[s], ghn_s[s], hbar_s[s], mu_s[s], rs_s[s],
+                            sx[t], qx[t], cx, ch, bx, bh, H, 1.0 / D, eps, LN=ln, SAVE=save, LP=lp, **kw)
+        h = hs[t]
+    if not save: return (hs,)
+    return (hs, ghn_s, rz_s, n_s) + ((hbar_s, mu_s, rs_s, gx) if ln else ())   # the kernel takes mu c_x off itself
 
-# %% ../nbs/04_gru.ipynb #21dd5c42
+def _tri_bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None, rs_s=None, gx=None, *, D:int, ln:bool,
+                  mm_dtype=None)->tuple:
+    "`_bwd_loop` on CUDA: per step one product `dgh W_h` (in `mm_dtype` if given) and one fused kernel (`_gru_bwd_step`)"
+    T, B, H = hs.shape
+    dhs = dhs.contiguous()                                   # the kernel reads whole rows
+    dgx_s, dghn_s = hs.new_empty(T, B, 3*H), hs.new_empty(T, B, H)
+    m1_s, m2_s = (hs.new_empty(T, B, 1), hs.new_empty(T, B, 1)) if ln else (hs, hs)   # without ln: unused
+    if not ln: gx, cx, hbar_s, mu_s, rs_s = hs, hs, hs, hs, hs
+    mm_dt = mm_dtype or hs.dtype
+    dgh, dhat, dh, dh0 = hs.new_empty(B, 3*H, dtype=mm_dt), hs.new_empty(B, H, dtype=mm_dt), hs.new_empty(B, H), hs.new_empty(B, H)
+    a1, a2, kw, wh = hs.new_empty(B), hs.new_empty(B), _launch(H), wh.to(mm_dt)
+    def step(u, t, finish, start):   # finish step u = t+1 (needs dhat = dgh W_h), start step t
+        _gru_bwd_step[(B,)](dhat, dh, a1, a2, rz_s[u], hbar_s[u], mu_s[u], rs_s[u], m1_s[u], m2_s[u], dh0,
+                            dhs[t], rz_s[t], n_s[t], ghn_s[t], hs[t-1] if t else h0, gx[t], cx, rs_s[t],
+                            dgx_s[t], dgh, dghn_s[t], H, 1.0 / D, LN=ln, DO_B=finish, DO_A=start, **kw)
+    step(T-1, T-1, False, True)
+    for t in range(T-2, -1, -1):
+        torch.mm(dgh, wh, out=dhat)
+        step(t+1, t, True, True)
+    torch.mm(dgh, wh, out=dhat)
+    step(0, 0, True, False)                                                            # writes dh0
+    return dgx_s, dghn_s, (m1_s if ln else None), (m2_s if ln else None), dh0
+
+# %% ../nbs/04_gru.ipynb #10e4e9e5
+_GRAPHS, _MAX_GRAPHS, _USE_GRAPHS = {}, 8, [True]
+
+def _graphed(loop, *args, **kw):
+    "Run `loop(*args, **kw)` by replaying a CUDA graph captured on first use for these shapes; returns fresh copies of its outputs"
+    if not _USE_GRAPHS[0] or torch.cuda.is_current_stream_capturing(): return loop(*args, **kw)
+    key = (loop.__name__, *(None if a is None else (a.shape, a.dtype, a.device) for a in args), *sorted(kw.items()))
+    if key not in _GRAPHS:
+        ins = [None if a is None else a.clone() for a in args]   # the graph reads its inputs from these addresses
+        try:
+            side = torch.cuda.Stream(); side.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(side): loop(*ins, **kw)      # warm-up: kernel compilation, library handles
+            torch.cuda.current_stream().wait_stream(side)
+            graph = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(graph, capture_error_mode="thread_local"): outs = loop(*ins, **kw)
+        except RuntimeError as e:
+            import warnings; warnings.warn(f"CUDA graph capture failed ({e}); running the GRU loops without graphs.")
+            _USE_GRAPHS[0] = False
+            return loop(*args, **kw)
+        while len(_GRAPHS) >= _MAX_GRAPHS: _GRAPHS.pop(next(iter(_GRAPHS)))
+        _GRAPHS[key] = graph, ins, outs
+    graph, ins, outs = _GRAPHS[key]
+    for i, a in zip(ins, args):
+        if a is not None: i.copy_(a)
+    graph.replay()
+    passed = {id(i): a for i, a in zip(ins, args)}     # an input handed back as an output: the caller's own tensor
+    return tuple(None if o is None else passed[id(o)] if id(o) in passed else o.clone() for o in outs)
+
+_GRAPH_MAX_WORK = 1 << 18    # batch x hidden above which a step's own GPU work hides the launches: no graphs
+
+def _loops(gx:Tensor, graphs:bool, mm_dtype=None)->tuple:
+    "The forward and backward time loops for `gx` (T,B,3H): Triton kernels on CUDA in float32 (replayed as graphs when `graphs` and the steps are small), else eager"
+    if triton is None or not gx.is_cuda or gx.dtype != torch.float32: return _fwd_loop, _bwd_loop
+    run = _graphed if graphs and gx.shape[1] * gx.shape[2] // 3 <= _GRAPH_MAX_WORK else (lambda loop, *a, **kw: loop(*a, **kw))
+    return partial(run, _tri_fwd_loop, mm_dtype=mm_dtype), partial(run, _tri_bwd_loop, mm_dtype=mm_dtype)
+
+# %% ../nbs/04_gru.ipynb #fd367b37
+def _x_stats(x:Tensor, D:int)->tuple:
+    "The input's parts of the joint layer-norm statistics for all steps at once: row sums of `x` and `x**2`, over `D`"
+    return x.sum(-1, keepdim=True) / D, torch.linalg.vecdot(x, x)[..., None] / D
+
 class LNGRUFunction(torch.autograd.Function):
     "One GRU layer over a whole sequence with a hand-written backward through time (see `ln_gru_sequence`)"
     @staticmethod
-    def forward(ctx, gx, sx, qx, h0, wh, cx, bx, bh, D, eps, ln):
-        hs, saved = _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, D, eps, ln, save=True)
-        ctx.save_for_backward(gx if ln else None, h0, wh, cx, hs, *saved)
-        ctx.D, ctx.ln = D, ln
+    def forward(ctx, gx, x, h0, wh, cx, bx, bh, D, eps, ln, graphs, mm_dtype):
+        fwd, ctx.bwd = _loops(gx, graphs, mm_dtype)
+        sx, qx = _x_stats(x, D) if ln else (None, None)
+        hs, *saved = fwd(gx, sx, qx, h0, wh, cx, bx, bh, D=D, eps=eps, ln=ln, save=True)
+        ctx.save_for_backward(x if ln else None, h0, wh, cx, hs, *saved)
+        ctx.D, ctx.ln, ctx.mm_dtype = D, ln, mm_dtype
         return hs
 
     @staticmethod
     def backward(ctx, dhs):
         ln, D = ctx.ln, ctx.D
-        gx, h0, wh, cx, hs, ghn_s, rz_s, n_s, *lns = ctx.saved_tensors
+        x, h0, wh, cx, hs, ghn_s, rz_s, n_s, *lns = ctx.saved_tensors
         T, B, H = hs.shape
-        dgx_s, dghn_s = hs.new_empty(T, B, 3*H), hs.new_empty(T, B, H)
-        dgi, dgh = hs.new_empty(B, 3*H), hs.new_empty(B, 3*H)
-        if ln:
-            hbar_s, mu_s, rs_s = lns
-            m1_s, m2_s, a1, col = hs.new_empty(T, B, 1), hs.new_empty(T, B, 1), hs.new_empty(B, 1), hs.new_empty(B, 1)
-        dh, dn, tmp, dhat = h0.new_zeros(B, H), h0.new_empty(B, H), h0.new_empty(B, H), h0.new_empty(B, H)
-        dhs = dhs.contiguous()
-        for t in range(T-1, -1, -1):
-            dh.add_(dhs[t])
-            rz, n, ghn, h = rz_s[t], n_s[t], ghn_s[t], (hs[t-1] if t else h0)
-            r, z = rz[:, :H], rz[:, H:]
-            if not ln: dgi = dgx_s[t]                           # no scaling: write the input grad in place
-            dar, daz, dan = dgi[:, :H], dgi[:, H:2*H], dgi[:, 2*H:]
-            torch.addcmul(dh, dh, z, value=-1, out=dn)          # dn = dh (1-z)
-            torch.addcmul(dn, dn, torch.mul(n, n, out=tmp), value=-1, out=dan)  # through tanh
-            torch.mul(dan, r, out=dgh[:, 2*H:])                 # hidden side of n is gated by r
-            torch.mul(dan, ghn, out=tmp).mul_(r)                # dr * r
-            torch.addcmul(tmp, tmp, r, value=-1, out=dar)       # dr r (1-r)
-            torch.sub(h, n, out=tmp).mul_(dh).mul_(z)           # dz * z
-            torch.addcmul(tmp, tmp, z, value=-1, out=daz)       # dz z (1-z)
-            dgh[:, :2*H] = dgi[:, :2*H]
-            dghn_s[t] = dgh[:, 2*H:]
-            torch.mm(dgh, wh, out=dhat)                         # grad of the normalised state (h - mu) s
-            if ln:
-                m1, m2, rs, mu, hb = m1_s[t], m2_s[t], rs_s[t], mu_s[t], hbar_s[t]
-                torch.mul(dgi, rs, out=dgx_s[t])                # grad of G_t
-                torch.mv(dgi, cx, out=a1[:, 0])                 # dgi . c_x
-                torch.add(a1, dhat.sum(-1, keepdim=True), out=m1).mul_(1/D)
-                torch.bmm(dgi[:, None], gx[t][:, :, None], out=m2[:, :, None])   # dgi . G_t
-                m2.sub_(a1.mul_(mu)).mul_(rs)                   # dgi . (G_t - mu c_x) s
-                torch.bmm(dhat[:, None], hb[:, :, None], out=col[:, :, None])
-                m2.add_(col).mul_(1/D)                          # row dot products, without temporaries
-                dh.mul_(z).add_(dhat.sub_(m1).addcmul_(hb, m2, value=-1).mul_(rs))
-            else: dh.mul_(z).add_(dhat)
+        dgx_s, dghn_s, m1_s, m2_s, dh = ctx.bwd(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, *lns, D=D, ln=ln)
+        if ln: hbar_s, mu_s, rs_s, _ = lns
         dGX, dGHn = dgx_s.view(T*B, 3*H), dghn_s.view(T*B, H)
         # Weight gradients for all steps at once. The r, z rows of the hidden-side gradient equal the input side's
         # (dgi = dgx / s), so their product with the normalised state (h - mu) s is dgx^T (h - mu): a product with
         # h_{t-1} (no concatenated copy: step 0 pairs with h0, steps 1.. with hs[:-1]) and a rank-1 term in mu.
+        lp = ctx.mm_dtype
+        mm = (lambda a, b: torch.mm(a.to(lp), b.to(lp)).to(a.dtype)) if lp else torch.mm   # autocast's precision
         def hprod(g, hn=None):   # sum_t g_t^T h_{t-1}, or g^T hn
-            if hn is not None: return g.reshape(T*B, -1).t() @ hn.view(T*B, H)
-            r = g[0].t() @ h0
-            return r.addmm_(g[1:].reshape((T-1)*B, -1).t(), hs[:-1].reshape((T-1)*B, H)) if T > 1 else r
+            if hn is not None: return mm(g.reshape(T*B, -1).t(), hn.view(T*B, H))
+            r = mm(g[0].t(), h0)
+            return r.add_(mm(g[1:].reshape((T-1)*B, -1).t(), hs[:-1].reshape((T-1)*B, H))) if T > 1 else r
         dwh = dGX.new_empty(3*H, H)
         dwh[:2*H] = hprod(dgx_s[:, :, :2*H])
         if ln:
@@ -189,35 +409,41 @@ class LNGRUFunction(torch.autograd.Function):
             dcx, dbx = dGX.t() @ mu_s.view(T*B).neg(), dGX.t() @ rs_s.reciprocal().view(T*B)  # two mv: faster than one (TB,2) mm
             dwh[:2*H] += dcx[:2*H, None]                         # the -mu term: -sum dgx mu = dcx
             rs2 = rs_s * rs_s
-            dsx, dqx = (mu_s * rs2 * m2_s - rs_s * m1_s) * D, -0.5 * D * rs2 * m2_s
+            dsx, dqx = mu_s * rs2 * m2_s - rs_s * m1_s, -0.5 * rs2 * m2_s      # m1_s, m2_s hold D m1, D m2
+            dx = torch.addcmul(dsx / D, x, dqx * (2 / D))        # through the row sums of x and x**2: one pass
         else:
             dwh[2*H:] = hprod(dghn_s)
-            dbx, dcx, dsx, dqx = dGX.sum(0), None, None, None
+            dbx, dcx, dx = dGX.sum(0), None, None
         dbh = torch.cat([dbx[:2*H], dGHn.sum(0)])
-        return dgx_s, dsx, dqx, dh, dwh, dcx, dbx, dbh, None, None, None
+        return dgx_s, dx, dh, dwh, dcx, dbx, dbh, None, None, None, None, None
 
-# %% ../nbs/04_gru.ipynb #de9b0559
+# %% ../nbs/04_gru.ipynb #48e0418e
 def ln_gru_sequence(cell:LayerNormGRUCell, # the layer's parameters
                     x:Tensor, # input, time-major (T, B, E)
-                    h0:Tensor # initial state (B, H)
+                    h0:Tensor, # initial state (B, H)
+                    graphs:bool=True # on CUDA, replay the time loops as CUDA graphs
                    )->Tensor:
     "The states (T, B, H) of `cell` run over `x` by the fast path (`LNGRUFunction`)"
     E, H = cell.n_in, cell.n_hidden; D = E + H
-    with torch.autocast(x.device.type, enabled=False):
+    dev = x.device.type   # under CUDA autocast, the matrix products take its dtype; the rest stays float32
+    lowp = torch.get_autocast_dtype(dev) if dev == "cuda" and torch.is_autocast_enabled(dev) else None
+    with torch.autocast(dev, enabled=False):
         wi, wh, bi, bh = cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh
-        x, h0 = x.to(wi.dtype), h0.to(wi.dtype)   # the parameters' dtype (float32 under autocast)
+        x, h0 = x.to(wi.dtype).contiguous(), h0.to(wi.dtype)   # the parameters' dtype (float32 under autocast);
+                                                                # a time-major copy: the products run ~10% faster on it
+        lin = (lambda a, w: F.linear(a.to(lowp), w.to(lowp)).to(wi.dtype)) if lowp else F.linear
         if cell.layer_norm:
             gam_x, gam_h, bet_x, bet_h = cell.ln_weight[:E], cell.ln_weight[E:], cell.ln_bias[:E], cell.ln_bias[E:]
-            gx = F.linear(x, wi * gam_x)                  # G for all steps: one big product
-            sx, qx = x.sum(-1, keepdim=True) / D, (x * x).sum(-1, keepdim=True) / D
-            args = (gx, sx, qx, h0, wh * gam_h, wi @ gam_x, torch.addmv(bi, wi, bet_x), torch.addmv(bh, wh, bet_h),
-                    D, cell.eps, True)
-        else: args = (F.linear(x, wi), None, None, h0, wh, None, bi, bh, D, cell.eps, False)
+            args = (lin(x, wi * gam_x), x, h0, wh * gam_h, wi @ gam_x, torch.addmv(bi, wi, bet_x), torch.addmv(bh, wh, bet_h),
+                    D, cell.eps, True)                    # G for all steps: one big product
+        else: args = (lin(x, wi), None, h0, wh, None, bi, bh, D, cell.eps, False)
         if torch.is_grad_enabled() and (x.requires_grad or h0.requires_grad or wi.requires_grad):
-            return LNGRUFunction.apply(*args)
-        return _fwd_loop(*args, save=False)[0]
+            return LNGRUFunction.apply(*args, graphs, lowp)
+        gx, x, h0, wh, cx, bx, bh, D, eps, ln = args
+        sx, qx = _x_stats(x, D) if ln else (None, None)
+        return _loops(gx, False, lowp)[0](gx, sx, qx, h0, wh, cx, bx, bh, D=D, eps=eps, ln=ln, save=False)[0]
 
-# %% ../nbs/04_gru.ipynb #fe985e47
+# %% ../nbs/04_gru.ipynb #76e58890
 class GRU(nn.Module):
     "A multi-layer (layer-normalised) GRU over batch-first sequences, taking and returning the state"
     def __init__(self, n_in:int, # input size E
@@ -226,10 +452,11 @@ class GRU(nn.Module):
                  dropout:float=0.0, # dropout on the outputs of all layers but the last (as `nn.GRU`)
                  layer_norm:bool=True, # layer norm over `[x, h]` in each cell
                  impl:str="fast", # "fast" (`LNGRUFunction`) or "naive" (a Python loop over `LayerNormGRUCell`)
-                 eps:float=1e-5): # layer norm epsilon
+                 eps:float=1e-5, # layer norm epsilon
+                 cuda_graphs:bool=True): # fast path on CUDA: replay the time loops as CUDA graphs
         super().__init__()
         if impl not in ("fast", "naive"): raise ValueError(f"Unknown GRU impl {impl!r}: use 'fast' or 'naive'.")
-        self.n_hidden, self.n_layers, self.impl = n_hidden, n_layers, impl
+        self.n_hidden, self.n_layers, self.impl, self.cuda_graphs = n_hidden, n_layers, impl, cuda_graphs
         self.cells = nn.ModuleList(LayerNormGRUCell(n_in if i == 0 else n_hidden, n_hidden, layer_norm, eps)
                                    for i in range(n_layers))
         self.drop = nn.Dropout(dropout)
@@ -251,7 +478,7 @@ class GRU(nn.Module):
                 with torch.autocast(y.device.type, enabled=False):
                     dt = cell.weight_ih.dtype; y = cell(y[:, 0].to(dt), h[i].to(dt))[:, None]
                 hn.append(y[:, 0])
-            elif self.impl == "fast": y = ln_gru_sequence(cell, y, h[i]); hn.append(y[-1])
+            elif self.impl == "fast": y = ln_gru_sequence(cell, y, h[i], self.cuda_graphs); hn.append(y[-1])
             else: y = naive_gru(cell, y.transpose(0, 1), h[i])[0].transpose(0, 1); hn.append(y[-1])
         return (y if step else y.transpose(0, 1)), torch.stack(hn)
 
@@ -270,7 +497,7 @@ class GRU(nn.Module):
             y = torch.stack(out, 1); rs.append(torch.stack(r_, 1)); zs.append(torch.stack(z_, 1))
         return dict(r=torch.stack(rs), z=torch.stack(zs))
 
-# %% ../nbs/04_gru.ipynb #c9f077be
+# %% ../nbs/04_gru.ipynb #09e5e8e1
 @dataclass
 class ModelConfig:
     "The shape of a `GRULM`: plain, JSON-serialisable (`asdict`), rebuilt with `ModelConfig(**d)`"
@@ -283,6 +510,7 @@ class ModelConfig:
     tie_weights:bool=False # share the embedding matrix with the head (needs n_embd == n_hidden)
     impl:str="fast" # "fast" (LNGRUFunction) or "naive" (reference loop)
     ln_eps:float=1e-5 # layer norm epsilon
+    cuda_graphs:bool=True # on CUDA, replay the fast path's time loops as CUDA graphs
 
     def __post_init__(self):
         if self.tie_weights and self.n_embd != self.n_hidden:
@@ -293,7 +521,7 @@ class ModelConfig:
             if getattr(self, k) < 1: raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)}.")
         if not 0 <= self.dropout < 1: raise ValueError(f"dropout must be in [0, 1), got {self.dropout}.")
 
-# %% ../nbs/04_gru.ipynb #200797b3
+# %% ../nbs/04_gru.ipynb #6c0bc090
 class GRULM(nn.Module):
     "Embedding → (layer-normalised) GRU → linear head: a next-token language model"
     def __init__(self, cfg:ModelConfig): # the model's shape
@@ -301,7 +529,7 @@ class GRULM(nn.Module):
         self.cfg = cfg
         self.emb = nn.Embedding(cfg.vocab_size, cfg.n_embd)
         self.drop = nn.Dropout(cfg.dropout)
-        self.gru = GRU(cfg.n_embd, cfg.n_hidden, cfg.n_layers, cfg.dropout, cfg.layer_norm, cfg.impl, cfg.ln_eps)
+        self.gru = GRU(cfg.n_embd, cfg.n_hidden, cfg.n_layers, cfg.dropout, cfg.layer_norm, cfg.impl, cfg.ln_eps, cfg.cuda_graphs)
         self.head = nn.Linear(cfg.n_hidden, cfg.vocab_size)
         self.emb_scale = math.sqrt(cfg.n_embd) if cfg.tie_weights else 1.0
         if cfg.tie_weights: self.head.weight = self.emb.weight
@@ -334,7 +562,7 @@ class GRULM(nn.Module):
         "Number of parameters (a tied matrix counted once)"
         return sum(p.numel() for p in self.parameters())
 
-# %% ../nbs/04_gru.ipynb #91cd8e56
+# %% ../nbs/04_gru.ipynb #9701d781
 def tune_malloc(mmap_threshold:int=1 << 30, # blocks at least this large are mmapped (and unmapped on free)
                 trim_threshold:int=(1 << 31) - 1 # free memory kept at the top of the heap before returning it
                )->bool:
