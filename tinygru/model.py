@@ -6,8 +6,9 @@
 __all__ = ['draw_cell', 'LayerNormGRUCell', 'naive_gru', 'LNGRUFunction', 'ln_gru_sequence', 'GRU', 'ModelConfig', 'GRULM',
            'tune_malloc']
 
-# %% ../nbs/04_gru.ipynb #fa9a71bc
-import math
+# %% ../nbs/04_gru.ipynb #75d8526d
+import math, threading
+from contextlib import nullcontext
 from functools import partial
 from dataclasses import dataclass, asdict
 
@@ -15,8 +16,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
+from torch.autograd.function import once_differentiable
 
-# %% ../nbs/04_gru.ipynb #1a12a76e
+# %% ../nbs/04_gru.ipynb #f7be4b31
 def draw_cell(ax=None):
     "Draw the layer-normalised GRU cell with matplotlib"
     import matplotlib.pyplot as plt
@@ -42,7 +44,7 @@ def draw_cell(ax=None):
     ax.set_xlim(-0.3, 10.5); ax.set_ylim(-0.1, 4.2); ax.axis("off")
     return ax
 
-# %% ../nbs/04_gru.ipynb #ecdaff48
+# %% ../nbs/04_gru.ipynb #babd152b
 class LayerNormGRUCell(nn.Module):
     "One GRU step with layer norm over the concatenated `[x, h]` feeding the gates (`layer_norm=False`: the classic GRU)"
     def __init__(self, n_in:int, # input size E
@@ -83,7 +85,7 @@ class LayerNormGRUCell(nn.Module):
         "The new state (B, H) from input `x` (B, E) and state `h` (B, H)"
         return self.step(x, h)[0]
 
-# %% ../nbs/04_gru.ipynb #83804c18
+# %% ../nbs/04_gru.ipynb #6c2bc238
 def naive_gru(cell:LayerNormGRUCell, # the cell to run
               x:Tensor, # input (B, T, E)
               h:Tensor # initial state (B, H)
@@ -94,25 +96,26 @@ def naive_gru(cell:LayerNormGRUCell, # the cell to run
         h = cell(x[:, t], h); out.append(h)
     return torch.stack(out, 1), h
 
-# %% ../nbs/04_gru.ipynb #37f800f5
-_POOL, _POOL_SHAPES, _POOL_PER_SHAPE, _POOL_FREE = {}, 16, 4, []
+# %% ../nbs/04_gru.ipynb #a9fb6396
+_POOL, _POOL_SHAPES, _POOL_PER_SHAPE, _POOL_FREE, _POOL_LOCK = {}, 16, 4, [], threading.Lock()
 
 def _refs(t): return torch._C._storage_Use_Count(t.untyped_storage()._cdata)
 
 def _pooled(like:Tensor, *shape:int)->Tensor:
     "An uninitialised buffer of `shape`; on CPU, memory from an earlier call once nothing else references it"
     if like.device.type != "cpu" or not hasattr(torch._C, "_storage_Use_Count"): return like.new_empty(shape)
-    if not _POOL_FREE: _POOL_FREE.append(_refs(torch.empty(1)))   # the count of a buffer only the pool holds
-    key = (shape, like.dtype)
-    bufs = _POOL[key] = _POOL.pop(key, [])                       # most recently used shape last
-    while len(_POOL) > _POOL_SHAPES: _POOL.pop(next(iter(_POOL)))
-    for b in bufs:
-        if _refs(b) == _POOL_FREE[0]: return b.view(shape)      # a view: while it lives, the count says "in use"
-    b = like.new_empty(shape)
-    if len(bufs) < _POOL_PER_SHAPE: bufs.append(b)
-    return b.view(shape)
+    with _POOL_LOCK:                                             # threads must not be handed the same buffer
+        if not _POOL_FREE: _POOL_FREE.append(_refs(torch.empty(1)))   # the count of a buffer only the pool holds
+        key = (shape, like.dtype)
+        bufs = _POOL[key] = _POOL.pop(key, [])                   # most recently used shape last
+        while len(_POOL) > _POOL_SHAPES: _POOL.pop(next(iter(_POOL)))
+        for b in bufs:
+            if _refs(b) == _POOL_FREE[0]: return b.view(shape)  # a view: while it lives, the count says "in use"
+        b = like.new_empty(shape)
+        if len(bufs) < _POOL_PER_SHAPE: bufs.append(b)
+        return b.view(shape)
 
-# %% ../nbs/04_gru.ipynb #a03257b3
+# %% ../nbs/04_gru.ipynb #d1ad2d0b
 def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save:bool)->tuple:
     "Forward time loop without a graph: `gx` (T,B,3H) is the hoisted input product (scaled by gamma_x when `ln`); returns `hs` and, when `save`, what the backward needs"
     T, B, H3 = gx.shape; H = H3 // 3
@@ -151,7 +154,7 @@ def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save
     if not save: return (hs,)
     return (hs, ghn_s, rz_s, n_s) + ((hbar_s, mu_s, rs_s, ghat_s) if ln else ())
 
-# %% ../nbs/04_gru.ipynb #e9d0cf33
+# %% ../nbs/04_gru.ipynb #e4b7dbeb
 def _bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None, rs_s=None, ghat_s=None, *, D:int, ln:bool)->tuple:
     "Backward time loop: the gradients of `gx` (T,B,3H), of the candidate's hidden pre-activation (T,B,H), the layer norm's row sums `D m1, D m2` (T,B,1) and of `h0`"
     T, B, H = hs.shape
@@ -194,11 +197,11 @@ def _bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None, rs_
         else: torch.addcmul(up_l[t], dh, z, out=dh).add_(dhat)
     return dgx_s, dghn_s, (m1_s if ln else None), (m2_s if ln else None), dh
 
-# %% ../nbs/04_gru.ipynb #79848dbe
+# %% ../nbs/04_gru.ipynb #02d418dc
 try: import triton, triton.language as tl
 except ImportError: triton = None       # CPU-only installs: the eager loops serve
 
-# %% ../nbs/04_gru.ipynb #7fcfe516
+# %% ../nbs/04_gru.ipynb #86e092ae
 if triton is not None:
     @triton.jit
     def _sigmoid(x): return 1.0 / (1.0 + tl.exp(-x))
@@ -282,7 +285,7 @@ if triton is not None:
             else:
                 tl.store(dgx + g, dar, mask=m); tl.store(dgx + g + H, daz, mask=m); tl.store(dgx + g + 2*H, dan, mask=m)
 
-# %% ../nbs/04_gru.ipynb #532a9f1f
+# %% ../nbs/04_gru.ipynb #30954c60
 def _launch(H:int)->dict:
     "Block size and warps for one program per row of `H` values"
     block = triton.next_power_of_2(H)
@@ -298,7 +301,8 @@ def _tri_fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, 
     if not ln: sx, qx, cx = gx, gx, bx                                                 # placeholders, unused
     lp = mm_dtype not in (None, gx.dtype)
     mm_dt = mm_dtype if lp else gx.dtype
-    gh, wht, ch = gx.new_empty(B, H3, dtype=mm_dt), wh.t().to(mm_dt), (wh.sum(1) if ln else bx)   # c_h = W_h 1
+    gh, wht = gx.new_empty(B, H3, dtype=mm_dt), wh.t().to(mm_dt)
+    ch = wht.to(gx.dtype).sum(0) if ln else bx               # c_h = W_h 1, from the weights the product uses
     h_lp = h0.to(mm_dt, copy=True)                                                     # the product's operand
     kw, h = _launch(H), h0
     for t in range(T):
@@ -333,28 +337,30 @@ def _tri_bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None,
     step(0, 0, True, False)                                                            # writes dh0
     return dgx_s, dghn_s, (m1_s if ln else None), (m2_s if ln else None), dh0
 
-# %% ../nbs/04_gru.ipynb #10e4e9e5
+# %% ../nbs/04_gru.ipynb #c4f81e45
 _GRAPHS, _MAX_GRAPHS, _USE_GRAPHS = {}, 8, [True]
 
 def _graphed(loop, *args, **kw):
-    "Run `loop(*args, **kw)` by replaying a CUDA graph captured on first use for these shapes; returns fresh copies of its outputs"
+    "Run `loop(*args, **kw)` by replaying a CUDA graph captured on first use for these shapes; outputs are fresh copies (an input handed back as an output is the caller's own tensor)"
     if not _USE_GRAPHS[0] or torch.cuda.is_current_stream_capturing(): return loop(*args, **kw)
     key = (loop.__name__, *(None if a is None else (a.shape, a.dtype, a.device) for a in args), *sorted(kw.items()))
     if key not in _GRAPHS:
         ins = [None if a is None else a.clone() for a in args]   # the graph reads its inputs from these addresses
+        stream = torch.cuda.current_stream()
         try:
-            side = torch.cuda.Stream(); side.wait_stream(torch.cuda.current_stream())
+            side = torch.cuda.Stream(); side.wait_stream(stream)
             with torch.cuda.stream(side): loop(*ins, **kw)      # warm-up: kernel compilation, library handles
-            torch.cuda.current_stream().wait_stream(side)
+            stream.wait_stream(side)
             graph = torch.cuda.CUDAGraph()
             with torch.cuda.graph(graph, capture_error_mode="thread_local"): outs = loop(*ins, **kw)
         except RuntimeError as e:
+            torch.cuda.set_stream(stream); torch.cuda.synchronize()   # a failed capture can leave its stream current
             import warnings; warnings.warn(f"CUDA graph capture failed ({e}); running the GRU loops without graphs.")
             _USE_GRAPHS[0] = False
             return loop(*args, **kw)
-        while len(_GRAPHS) >= _MAX_GRAPHS: _GRAPHS.pop(next(iter(_GRAPHS)))
+        while len(_GRAPHS) >= _MAX_GRAPHS: _GRAPHS.pop(next(iter(_GRAPHS)))   # the least recently used
         _GRAPHS[key] = graph, ins, outs
-    graph, ins, outs = _GRAPHS[key]
+    graph, ins, outs = _GRAPHS[key] = _GRAPHS.pop(key)        # most recently used last
     for i, a in zip(ins, args):
         if a is not None: i.copy_(a)
     graph.replay()
@@ -369,7 +375,7 @@ def _loops(gx:Tensor, graphs:bool, mm_dtype=None)->tuple:
     run = _graphed if graphs and gx.shape[1] * gx.shape[2] // 3 <= _GRAPH_MAX_WORK else (lambda loop, *a, **kw: loop(*a, **kw))
     return partial(run, _tri_fwd_loop, mm_dtype=mm_dtype), partial(run, _tri_bwd_loop, mm_dtype=mm_dtype)
 
-# %% ../nbs/04_gru.ipynb #fd367b37
+# %% ../nbs/04_gru.ipynb #69c67974
 def _x_stats(x:Tensor, D:int)->tuple:
     "The input's parts of the joint layer-norm statistics for all steps at once: row sums of `x` and `x**2`, over `D`"
     return x.sum(-1, keepdim=True) / D, torch.linalg.vecdot(x, x)[..., None] / D
@@ -378,7 +384,7 @@ class LNGRUFunction(torch.autograd.Function):
     "One GRU layer over a whole sequence with a hand-written backward through time (see `ln_gru_sequence`)"
     @staticmethod
     def forward(ctx, gx, x, h0, wh, cx, bx, bh, D, eps, ln, graphs, mm_dtype):
-        fwd, ctx.bwd = _loops(gx, graphs, mm_dtype)
+        fwd, ctx.bwd = _loops(gx, graphs, mm_dtype)   # a matching pair: what one saves, the other reads
         sx, qx = _x_stats(x, D) if ln else (None, None)
         hs, *saved = fwd(gx, sx, qx, h0, wh, cx, bx, bh, D=D, eps=eps, ln=ln, save=True)
         ctx.save_for_backward(x if ln else None, h0, wh, cx, hs, *saved)
@@ -386,6 +392,7 @@ class LNGRUFunction(torch.autograd.Function):
         return hs
 
     @staticmethod
+    @once_differentiable                  # the backward itself builds no graph: no double backward
     def backward(ctx, dhs):
         ln, D = ctx.ln, ctx.D
         x, h0, wh, cx, hs, ghn_s, rz_s, n_s, *lns = ctx.saved_tensors
@@ -417,7 +424,7 @@ class LNGRUFunction(torch.autograd.Function):
         dbh = torch.cat([dbx[:2*H], dGHn.sum(0)])
         return dgx_s, dx, dh, dwh, dcx, dbx, dbh, None, None, None, None, None
 
-# %% ../nbs/04_gru.ipynb #48e0418e
+# %% ../nbs/04_gru.ipynb #d8effb5f
 def ln_gru_sequence(cell:LayerNormGRUCell, # the layer's parameters
                     x:Tensor, # input, time-major (T, B, E)
                     h0:Tensor, # initial state (B, H)
@@ -425,25 +432,29 @@ def ln_gru_sequence(cell:LayerNormGRUCell, # the layer's parameters
                    )->Tensor:
     "The states (T, B, H) of `cell` run over `x` by the fast path (`LNGRUFunction`)"
     E, H = cell.n_in, cell.n_hidden; D = E + H
-    dev = x.device.type   # under CUDA autocast, the matrix products take its dtype; the rest stays float32
+    dev = x.device.type   # under CUDA autocast the Triton path's matrix products take autocast's dtype
     lowp = torch.get_autocast_dtype(dev) if dev == "cuda" and torch.is_autocast_enabled(dev) else None
-    with torch.autocast(dev, enabled=False):
+    on_device = torch.cuda.device(x.device) if dev == "cuda" else nullcontext()   # Triton launches on the current device
+    with torch.autocast(dev, enabled=False), on_device:
         wi, wh, bi, bh = cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh
-        x, h0 = x.to(wi.dtype).contiguous(), h0.to(wi.dtype)   # the parameters' dtype (float32 under autocast);
-                                                                # a time-major copy: the products run ~10% faster on it
+        # the parameters' dtype (float32 under autocast); contiguous: the kernels read whole rows, and the hoisted
+        # product runs ~10% faster on a time-major copy of x than on a transposed view
+        x, h0 = x.to(wi.dtype).contiguous(), h0.to(wi.dtype).contiguous()
         lin = (lambda a, w: F.linear(a.to(lowp), w.to(lowp)).to(wi.dtype)) if lowp else F.linear
         if cell.layer_norm:
             gam_x, gam_h, bet_x, bet_h = cell.ln_weight[:E], cell.ln_weight[E:], cell.ln_bias[:E], cell.ln_bias[E:]
-            args = (lin(x, wi * gam_x), x, h0, wh * gam_h, wi @ gam_x, torch.addmv(bi, wi, bet_x), torch.addmv(bh, wh, bet_h),
+            wx = wi * gam_x                               # c_x = W_x gamma_x: from the weights the product uses
+            cx = wx.to(lowp).to(wi.dtype).sum(1) if lowp else wi @ gam_x
+            args = (lin(x, wx), x, h0, wh * gam_h, cx, torch.addmv(bi, wi, bet_x), torch.addmv(bh, wh, bet_h),
                     D, cell.eps, True)                    # G for all steps: one big product
         else: args = (lin(x, wi), None, h0, wh, None, bi, bh, D, cell.eps, False)
-        if torch.is_grad_enabled() and (x.requires_grad or h0.requires_grad or wi.requires_grad):
+        if torch.is_grad_enabled() and any(t.requires_grad for t in (x, h0, *cell.parameters())):
             return LNGRUFunction.apply(*args, graphs, lowp)
         gx, x, h0, wh, cx, bx, bh, D, eps, ln = args
         sx, qx = _x_stats(x, D) if ln else (None, None)
         return _loops(gx, False, lowp)[0](gx, sx, qx, h0, wh, cx, bx, bh, D=D, eps=eps, ln=ln, save=False)[0]
 
-# %% ../nbs/04_gru.ipynb #76e58890
+# %% ../nbs/04_gru.ipynb #1414cc18
 class GRU(nn.Module):
     "A multi-layer (layer-normalised) GRU over batch-first sequences, taking and returning the state"
     def __init__(self, n_in:int, # input size E
@@ -497,7 +508,7 @@ class GRU(nn.Module):
             y = torch.stack(out, 1); rs.append(torch.stack(r_, 1)); zs.append(torch.stack(z_, 1))
         return dict(r=torch.stack(rs), z=torch.stack(zs))
 
-# %% ../nbs/04_gru.ipynb #09e5e8e1
+# %% ../nbs/04_gru.ipynb #da9ff611
 @dataclass
 class ModelConfig:
     "The shape of a `GRULM`: plain, JSON-serialisable (`asdict`), rebuilt with `ModelConfig(**d)`"
@@ -521,7 +532,7 @@ class ModelConfig:
             if getattr(self, k) < 1: raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)}.")
         if not 0 <= self.dropout < 1: raise ValueError(f"dropout must be in [0, 1), got {self.dropout}.")
 
-# %% ../nbs/04_gru.ipynb #6c0bc090
+# %% ../nbs/04_gru.ipynb #106b7789
 class GRULM(nn.Module):
     "Embedding → (layer-normalised) GRU → linear head: a next-token language model"
     def __init__(self, cfg:ModelConfig): # the model's shape
@@ -562,7 +573,7 @@ class GRULM(nn.Module):
         "Number of parameters (a tied matrix counted once)"
         return sum(p.numel() for p in self.parameters())
 
-# %% ../nbs/04_gru.ipynb #9701d781
+# %% ../nbs/04_gru.ipynb #55d84daa
 def tune_malloc(mmap_threshold:int=1 << 30, # blocks at least this large are mmapped (and unmapped on free)
                 trim_threshold:int=(1 << 31) - 1 # free memory kept at the top of the heap before returning it
                )->bool:
