@@ -6,7 +6,7 @@
 __all__ = ['draw_cell', 'LayerNormGRUCell', 'naive_gru', 'LNGRUFunction', 'ln_gru_sequence', 'GRU', 'ModelConfig', 'GRULM',
            'tune_malloc']
 
-# %% ../nbs/04_gru.ipynb #75d8526d
+# %% ../nbs/04_gru.ipynb #d804eb1c
 import math, threading
 from contextlib import nullcontext
 from functools import partial
@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from torch.autograd.function import once_differentiable
 
-# %% ../nbs/04_gru.ipynb #f7be4b31
+# %% ../nbs/04_gru.ipynb #1c8eab7e
 def draw_cell(ax=None):
     "Draw the layer-normalised GRU cell with matplotlib"
     import matplotlib.pyplot as plt
@@ -44,7 +44,7 @@ def draw_cell(ax=None):
     ax.set_xlim(-0.3, 10.5); ax.set_ylim(-0.1, 4.2); ax.axis("off")
     return ax
 
-# %% ../nbs/04_gru.ipynb #babd152b
+# %% ../nbs/04_gru.ipynb #e5ab06c2
 class LayerNormGRUCell(nn.Module):
     "One GRU step with layer norm over the concatenated `[x, h]` feeding the gates (`layer_norm=False`: the classic GRU)"
     def __init__(self, n_in:int, # input size E
@@ -85,7 +85,7 @@ class LayerNormGRUCell(nn.Module):
         "The new state (B, H) from input `x` (B, E) and state `h` (B, H)"
         return self.step(x, h)[0]
 
-# %% ../nbs/04_gru.ipynb #6c2bc238
+# %% ../nbs/04_gru.ipynb #f1ffb92d
 def naive_gru(cell:LayerNormGRUCell, # the cell to run
               x:Tensor, # input (B, T, E)
               h:Tensor # initial state (B, H)
@@ -96,7 +96,7 @@ def naive_gru(cell:LayerNormGRUCell, # the cell to run
         h = cell(x[:, t], h); out.append(h)
     return torch.stack(out, 1), h
 
-# %% ../nbs/04_gru.ipynb #a9fb6396
+# %% ../nbs/04_gru.ipynb #d81ca46b
 _POOL, _POOL_SHAPES, _POOL_PER_SHAPE, _POOL_FREE, _POOL_LOCK = {}, 16, 4, [], threading.Lock()
 
 def _refs(t): return torch._C._storage_Use_Count(t.untyped_storage()._cdata)
@@ -115,15 +115,18 @@ def _pooled(like:Tensor, *shape:int)->Tensor:
         if len(bufs) < _POOL_PER_SHAPE: bufs.append(b)
         return b.view(shape)
 
-# %% ../nbs/04_gru.ipynb #d1ad2d0b
+# %% ../nbs/04_gru.ipynb #03ca071d
 def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save:bool)->tuple:
     "Forward time loop without a graph: `gx` (T,B,3H) is the hoisted input product (scaled by gamma_x when `ln`); returns `hs` and, when `save`, what the backward needs"
     T, B, H3 = gx.shape; H = H3 // 3
     hs = gx.new_empty(T, B, H)
     big = (lambda *s: _pooled(gx, T, *s)) if save else (lambda *s: gx.new_empty(1, *s))
     ghn_s, rz_s, n_s = big(B, H), big(B, 2*H), big(B, H)    # saved for the backward: only what it needs
-    gi, gh = gx.new_empty(B, H3), gx.new_empty(B, H3)
-    gi_rz, gi_n, gh_rz, gh_n = gi[:, :2*H], gi[:, 2*H:], gh[:, :2*H], gh[:, 2*H:]
+    gi = gx.new_empty(B, H3); gi_rz, gi_n = gi[:, :2*H], gi[:, 2*H:]
+    bx = torch.cat([bx[:2*H] + bh[:2*H], bx[2*H:]])        # the r, z rows of b_hh join the input side's bias
+    # two hidden-side products: r, z rows added straight onto the input side, the candidate's straight into its
+    # saved buffer (this beats one product followed by an add and a copy)
+    wht_rz, wht_n, bh_n = wh[:2*H].t(), wh[2*H:].t(), bh[2*H:]
     # per-step views made once: indexing and slicing inside the loop would cost as much as a small op each
     steps = (lambda b: b.unbind(0)) if save else (lambda b: [b[0]] * T)
     rz_l, r_l, z_l, n_l, ghn_l = steps(rz_s), steps(rz_s[..., :H]), steps(rz_s[..., H:]), steps(n_s), steps(ghn_s)
@@ -132,7 +135,7 @@ def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save
         hbar_s, mu_s, rs_s, ghat_s, ss = big(B, H), big(B, 1), big(B, 1), big(B, H3), gx.new_empty(B)
         hbar_l, mu_l, rs_l, ghat_l, qx_l = steps(hbar_s), steps(mu_s), steps(rs_s), steps(ghat_s), (qx + eps).unbind(0)
         muf_l, sx_l, ones = steps(mu_s[..., 0]), sx[..., 0].unbind(0), gx.new_full((H,), 1/D)
-    wht, h = wh.t(), h0
+    h = h0
     for t in range(T):
         rz, r, z, n = rz_l[t], r_l[t], z_l[t], n_l[t]
         if ln:
@@ -143,24 +146,21 @@ def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save
             torch.addcmul(gx_l[t], mu, cx, value=-1, out=ghat_l[t])             # G - mu c_x (kept for the backward)
             torch.addcmul(bx, ghat_l[t], rs, out=gi)                            # (G - mu c_x) s + W_x beta_x + b_ih
             torch.sub(h, mu, out=hbar).mul_(rs)                                 # (h - mu) s; gamma_h, beta_h are in wh, bh
-            torch.addmm(bh, hbar, wht, out=gh)
-        else:
-            torch.add(gx_l[t], bx, out=gi)
-            torch.addmm(bh, h, wht, out=gh)
-        torch.add(gi_rz, gh_rz, out=rz).sigmoid_()
-        torch.addcmul(gi_n, r, gh_n, out=n).tanh_()
-        if save: ghn_l[t].copy_(gh_n)
+        else: torch.add(gx_l[t], bx, out=gi)
+        hn = hbar if ln else h
+        torch.addmm(gi_rz, hn, wht_rz, out=rz).sigmoid_()
+        ghn = torch.addmm(bh_n, hn, wht_n, out=ghn_l[t])
+        torch.addcmul(gi_n, r, ghn, out=n).tanh_()
         h = torch.lerp(n, h, z, out=h_l[t])                                     # n + z (h - n)
     if not save: return (hs,)
     return (hs, ghn_s, rz_s, n_s) + ((hbar_s, mu_s, rs_s, ghat_s) if ln else ())
 
-# %% ../nbs/04_gru.ipynb #e4b7dbeb
+# %% ../nbs/04_gru.ipynb #00ec42bd
 def _bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None, rs_s=None, ghat_s=None, *, D:int, ln:bool)->tuple:
     "Backward time loop: the gradients of `gx` (T,B,3H), of the candidate's hidden pre-activation (T,B,H), the layer norm's row sums `D m1, D m2` (T,B,1) and of `h0`"
     T, B, H = hs.shape
     dgx_s, dghn_s = _pooled(hs, T, B, 3*H), _pooled(hs, T, B, H)
-    dgi, dgh = hs.new_empty(B, 3*H), hs.new_empty(B, 3*H)
-    dgh_rz, dgh_n = dgh[:, :2*H], dgh[:, 2*H:]
+    dgi, wh_rz, wh_n = hs.new_empty(B, 3*H), wh[:2*H], wh[2*H:]
     # per-step views made once (see `_fwd_loop`); h_{t-1} is h0 at step 0
     r_l, z_l, n_l, ghn_l = rz_s[..., :H].unbind(0), rz_s[..., H:].unbind(0), n_s.unbind(0), ghn_s.unbind(0)
     hprev_l, dhs_l, dgx_l, dghn_l = (h0, *hs[:-1].unbind(0)), dhs.unbind(0), dgx_s.unbind(0), dghn_s.unbind(0)
@@ -177,13 +177,11 @@ def _bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None, rs_
         r, z, n, ghn, h, dar, daz, dan = r_l[t], z_l[t], n_l[t], ghn_l[t], hprev_l[t], dar_l[t], daz_l[t], dan_l[t]
         torch.addcmul(dh, dh, z, value=-1, out=dn)          # dn = dh (1-z)
         torch.addcmul(dn, dn, torch.mul(n, n, out=tmp), value=-1, out=dan)  # through tanh
-        torch.mul(dan, r, out=dgh_n)                        # hidden side of n is gated by r
+        dgn = torch.mul(dan, r, out=dghn_l[t])              # hidden side of n is gated by r
         torch.mul(dan, ghn, out=tmp).mul_(r)                # dr * r
         torch.addcmul(tmp, tmp, r, value=-1, out=dar)       # dr r (1-r)
         torch.sub(h, n, out=daz).mul_(dn).mul_(z)           # dz z (1-z) = dh (h - n) z (1-z), and dn = dh (1-z)
-        dgh_rz.copy_(dgirz_l[t])
-        dghn_l[t].copy_(dgh_n)
-        torch.mm(dgh, wh, out=dhat)                         # grad of the normalised state (h - mu) s
+        torch.mm(dgirz_l[t], wh_rz, out=dhat).addmm_(dgn, wh_n)   # grad of the normalised state (h - mu) s
         if ln:   # m1, m2 below hold D m1 and D m2: the 1/D is applied once, in the last update
             m1, m2, rs, hb = m1_l[t], m2_l[t], rs_l[t], hb_l[t]
             torch.mul(dgi, rs, out=dgx_l[t])                # grad of G_t
@@ -197,11 +195,11 @@ def _bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None, rs_
         else: torch.addcmul(up_l[t], dh, z, out=dh).add_(dhat)
     return dgx_s, dghn_s, (m1_s if ln else None), (m2_s if ln else None), dh
 
-# %% ../nbs/04_gru.ipynb #02d418dc
+# %% ../nbs/04_gru.ipynb #0b31bc59
 try: import triton, triton.language as tl
 except ImportError: triton = None       # CPU-only installs: the eager loops serve
 
-# %% ../nbs/04_gru.ipynb #86e092ae
+# %% ../nbs/04_gru.ipynb #7a2a258a
 if triton is not None:
     @triton.jit
     def _sigmoid(x): return 1.0 / (1.0 + tl.exp(-x))
@@ -285,7 +283,7 @@ if triton is not None:
             else:
                 tl.store(dgx + g, dar, mask=m); tl.store(dgx + g + H, daz, mask=m); tl.store(dgx + g + 2*H, dan, mask=m)
 
-# %% ../nbs/04_gru.ipynb #30954c60
+# %% ../nbs/04_gru.ipynb #82216ca6
 def _launch(H:int)->dict:
     "Block size and warps for one program per row of `H` values"
     block = triton.next_power_of_2(H)
@@ -337,7 +335,7 @@ def _tri_bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None,
     step(0, 0, True, False)                                                            # writes dh0
     return dgx_s, dghn_s, (m1_s if ln else None), (m2_s if ln else None), dh0
 
-# %% ../nbs/04_gru.ipynb #c4f81e45
+# %% ../nbs/04_gru.ipynb #1602300f
 _GRAPHS, _MAX_GRAPHS, _USE_GRAPHS = {}, 8, [True]
 
 def _graphed(loop, *args, **kw):
@@ -375,7 +373,7 @@ def _loops(gx:Tensor, graphs:bool, mm_dtype=None)->tuple:
     run = _graphed if graphs and gx.shape[1] * gx.shape[2] // 3 <= _GRAPH_MAX_WORK else (lambda loop, *a, **kw: loop(*a, **kw))
     return partial(run, _tri_fwd_loop, mm_dtype=mm_dtype), partial(run, _tri_bwd_loop, mm_dtype=mm_dtype)
 
-# %% ../nbs/04_gru.ipynb #69c67974
+# %% ../nbs/04_gru.ipynb #653d79c4
 def _x_stats(x:Tensor, D:int)->tuple:
     "The input's parts of the joint layer-norm statistics for all steps at once: row sums of `x` and `x**2`, over `D`"
     return x.sum(-1, keepdim=True) / D, torch.linalg.vecdot(x, x)[..., None] / D
@@ -424,7 +422,7 @@ class LNGRUFunction(torch.autograd.Function):
         dbh = torch.cat([dbx[:2*H], dGHn.sum(0)])
         return dgx_s, dx, dh, dwh, dcx, dbx, dbh, None, None, None, None, None
 
-# %% ../nbs/04_gru.ipynb #d8effb5f
+# %% ../nbs/04_gru.ipynb #9eb9681c
 def ln_gru_sequence(cell:LayerNormGRUCell, # the layer's parameters
                     x:Tensor, # input, time-major (T, B, E)
                     h0:Tensor, # initial state (B, H)
@@ -454,7 +452,7 @@ def ln_gru_sequence(cell:LayerNormGRUCell, # the layer's parameters
         sx, qx = _x_stats(x, D) if ln else (None, None)
         return _loops(gx, False, lowp)[0](gx, sx, qx, h0, wh, cx, bx, bh, D=D, eps=eps, ln=ln, save=False)[0]
 
-# %% ../nbs/04_gru.ipynb #1414cc18
+# %% ../nbs/04_gru.ipynb #8935a926
 class GRU(nn.Module):
     "A multi-layer (layer-normalised) GRU over batch-first sequences, taking and returning the state"
     def __init__(self, n_in:int, # input size E
@@ -508,7 +506,7 @@ class GRU(nn.Module):
             y = torch.stack(out, 1); rs.append(torch.stack(r_, 1)); zs.append(torch.stack(z_, 1))
         return dict(r=torch.stack(rs), z=torch.stack(zs))
 
-# %% ../nbs/04_gru.ipynb #da9ff611
+# %% ../nbs/04_gru.ipynb #f5742a26
 @dataclass
 class ModelConfig:
     "The shape of a `GRULM`: plain, JSON-serialisable (`asdict`), rebuilt with `ModelConfig(**d)`"
@@ -532,7 +530,7 @@ class ModelConfig:
             if getattr(self, k) < 1: raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)}.")
         if not 0 <= self.dropout < 1: raise ValueError(f"dropout must be in [0, 1), got {self.dropout}.")
 
-# %% ../nbs/04_gru.ipynb #106b7789
+# %% ../nbs/04_gru.ipynb #db10084f
 class GRULM(nn.Module):
     "Embedding → (layer-normalised) GRU → linear head: a next-token language model"
     def __init__(self, cfg:ModelConfig): # the model's shape
@@ -573,7 +571,7 @@ class GRULM(nn.Module):
         "Number of parameters (a tied matrix counted once)"
         return sum(p.numel() for p in self.parameters())
 
-# %% ../nbs/04_gru.ipynb #55d84daa
+# %% ../nbs/04_gru.ipynb #d2faf7f1
 def tune_malloc(mmap_threshold:int=1 << 30, # blocks at least this large are mmapped (and unmapped on free)
                 trim_threshold:int=(1 << 31) - 1 # free memory kept at the top of the heap before returning it
                )->bool:
