@@ -6,7 +6,7 @@ __version__ = "0.0.1"
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/index.ipynb #839a3742
+# %% ../nbs/index.ipynb #794368d9
 def __getattr__(name):  # `tinygru.load_pretrained`, imported on first use (it needs torch)
     if name == "load_pretrained":
         from tinygru.sample import load_pretrained
