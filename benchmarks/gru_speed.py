@@ -41,10 +41,9 @@ def timeit(fns, repeats, dev, warmup=2):
 def layer_fns(a, dev):
     B, T, E, H, L = a.batch, a.seq, a.emb, a.hidden, a.layers
     x = torch.randn(B, T, E, device=dev, requires_grad=True)
-    mods = {"naive LN-GRU": GRU(E, H, L, impl="naive"), "fast LN-GRU": GRU(E, H, L),
-            "fast GRU (no LN)": GRU(E, H, L, layer_norm=False), "nn.GRU": nn.GRU(E, H, L, batch_first=True)}
-    if dev == "cuda": mods = {**dict(list(mods.items())[:2]), "fast LN-GRU, no graphs": GRU(E, H, L, cuda_graphs=False),
-                              **dict(list(mods.items())[2:])}
+    mods = {"naive LN-GRU": GRU(E, H, L, impl="naive"), "fast LN-GRU": GRU(E, H, L)}
+    if dev == "cuda": mods["fast LN-GRU, no graphs"] = GRU(E, H, L, cuda_graphs=False)
+    mods |= {"fast GRU (no LN)": GRU(E, H, L, layer_norm=False), "nn.GRU": nn.GRU(E, H, L, batch_first=True)}
     def step(m):
         def f():
             with torch.autocast(dev, dtype=torch.bfloat16, enabled=dev == "cuda"):
@@ -55,10 +54,9 @@ def layer_fns(a, dev):
 
 def lm_fns(a, dev):
     cfg = dict(vocab_size=a.vocab, n_embd=a.emb, n_hidden=a.hidden, n_layers=a.layers)
-    mods = {"LM naive LN-GRU": GRULM(ModelConfig(**cfg, impl="naive")), "LM fast LN-GRU": GRULM(ModelConfig(**cfg)),
-            "LM fast GRU (no LN)": GRULM(ModelConfig(**cfg, layer_norm=False)), "LM nn.GRU": NNGRULM(ModelConfig(**cfg))}
-    if dev == "cuda": mods = {**dict(list(mods.items())[:2]), "LM fast LN, no graphs": GRULM(ModelConfig(**cfg, cuda_graphs=False)),
-                              **dict(list(mods.items())[2:])}
+    mods = {"LM naive LN-GRU": GRULM(ModelConfig(**cfg, impl="naive")), "LM fast LN-GRU": GRULM(ModelConfig(**cfg))}
+    if dev == "cuda": mods["LM fast LN, no graphs"] = GRULM(ModelConfig(**cfg, cuda_graphs=False))
+    mods |= {"LM fast GRU (no LN)": GRULM(ModelConfig(**cfg, layer_norm=False)), "LM nn.GRU": NNGRULM(ModelConfig(**cfg))}
     idx = torch.randint(0, a.vocab, (a.batch, a.seq + 1), device=dev)
     def step(m):
         def f():

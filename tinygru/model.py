@@ -6,7 +6,7 @@
 __all__ = ['draw_cell', 'LayerNormGRUCell', 'naive_gru', 'LNGRUFunction', 'ln_gru_sequence', 'GRU', 'ModelConfig', 'GRULM',
            'tune_malloc']
 
-# %% ../nbs/04_gru.ipynb #d804eb1c
+# %% ../nbs/04_gru.ipynb #f5d891b5
 import math, threading
 from contextlib import nullcontext
 from functools import partial
@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from torch.autograd.function import once_differentiable
 
-# %% ../nbs/04_gru.ipynb #1c8eab7e
+# %% ../nbs/04_gru.ipynb #551a4432
 def draw_cell(ax=None):
     "Draw the layer-normalised GRU cell with matplotlib"
     import matplotlib.pyplot as plt
@@ -44,7 +44,7 @@ def draw_cell(ax=None):
     ax.set_xlim(-0.3, 10.5); ax.set_ylim(-0.1, 4.2); ax.axis("off")
     return ax
 
-# %% ../nbs/04_gru.ipynb #e5ab06c2
+# %% ../nbs/04_gru.ipynb #8c92849e
 class LayerNormGRUCell(nn.Module):
     "One GRU step with layer norm over the concatenated `[x, h]` feeding the gates (`layer_norm=False`: the classic GRU)"
     def __init__(self, n_in:int, # input size E
@@ -85,7 +85,7 @@ class LayerNormGRUCell(nn.Module):
         "The new state (B, H) from input `x` (B, E) and state `h` (B, H)"
         return self.step(x, h)[0]
 
-# %% ../nbs/04_gru.ipynb #f1ffb92d
+# %% ../nbs/04_gru.ipynb #27582a01
 def naive_gru(cell:LayerNormGRUCell, # the cell to run
               x:Tensor, # input (B, T, E)
               h:Tensor # initial state (B, H)
@@ -96,7 +96,7 @@ def naive_gru(cell:LayerNormGRUCell, # the cell to run
         h = cell(x[:, t], h); out.append(h)
     return torch.stack(out, 1), h
 
-# %% ../nbs/04_gru.ipynb #d81ca46b
+# %% ../nbs/04_gru.ipynb #bf42984d
 _POOL, _POOL_SHAPES, _POOL_PER_SHAPE, _POOL_FREE, _POOL_LOCK = {}, 16, 4, [], threading.Lock()
 
 def _refs(t): return torch._C._storage_Use_Count(t.untyped_storage()._cdata)
@@ -115,7 +115,7 @@ def _pooled(like:Tensor, *shape:int)->Tensor:
         if len(bufs) < _POOL_PER_SHAPE: bufs.append(b)
         return b.view(shape)
 
-# %% ../nbs/04_gru.ipynb #03ca071d
+# %% ../nbs/04_gru.ipynb #ac4187a7
 def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save:bool)->tuple:
     "Forward time loop without a graph: `gx` (T,B,3H) is the hoisted input product (scaled by gamma_x when `ln`); returns `hs` and, when `save`, what the backward needs"
     T, B, H3 = gx.shape; H = H3 // 3
@@ -155,7 +155,7 @@ def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save
     if not save: return (hs,)
     return (hs, ghn_s, rz_s, n_s) + ((hbar_s, mu_s, rs_s, ghat_s) if ln else ())
 
-# %% ../nbs/04_gru.ipynb #00ec42bd
+# %% ../nbs/04_gru.ipynb #18b69700
 def _bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None, rs_s=None, ghat_s=None, *, D:int, ln:bool)->tuple:
     "Backward time loop: the gradients of `gx` (T,B,3H), of the candidate's hidden pre-activation (T,B,H), the layer norm's row sums `D m1, D m2` (T,B,1) and of `h0`"
     T, B, H = hs.shape
@@ -195,11 +195,11 @@ def _bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None, rs_
         else: torch.addcmul(up_l[t], dh, z, out=dh).add_(dhat)
     return dgx_s, dghn_s, (m1_s if ln else None), (m2_s if ln else None), dh
 
-# %% ../nbs/04_gru.ipynb #0b31bc59
+# %% ../nbs/04_gru.ipynb #962bd210
 try: import triton, triton.language as tl
 except ImportError: triton = None       # CPU-only installs: the eager loops serve
 
-# %% ../nbs/04_gru.ipynb #7a2a258a
+# %% ../nbs/04_gru.ipynb #676ad628
 if triton is not None:
     @triton.jit
     def _sigmoid(x): return 1.0 / (1.0 + tl.exp(-x))
@@ -283,7 +283,7 @@ if triton is not None:
             else:
                 tl.store(dgx + g, dar, mask=m); tl.store(dgx + g + H, daz, mask=m); tl.store(dgx + g + 2*H, dan, mask=m)
 
-# %% ../nbs/04_gru.ipynb #82216ca6
+# %% ../nbs/04_gru.ipynb #2d85a3a7
 def _launch(H:int)->dict:
     "Block size and warps for one program per row of `H` values"
     block = triton.next_power_of_2(H)
@@ -335,7 +335,7 @@ def _tri_bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None,
     step(0, 0, True, False)                                                            # writes dh0
     return dgx_s, dghn_s, (m1_s if ln else None), (m2_s if ln else None), dh0
 
-# %% ../nbs/04_gru.ipynb #1602300f
+# %% ../nbs/04_gru.ipynb #7be1f2c3
 _GRAPHS, _MAX_GRAPHS, _USE_GRAPHS = {}, 8, [True]
 
 def _graphed(loop, *args, **kw):
@@ -370,10 +370,11 @@ _GRAPH_MAX_WORK = 1 << 18    # batch x hidden above which a step's own GPU work 
 def _loops(gx:Tensor, graphs:bool, mm_dtype=None)->tuple:
     "The forward and backward time loops for `gx` (T,B,3H): Triton kernels on CUDA in float32 (replayed as graphs when `graphs` and the steps are small), else eager"
     if triton is None or not gx.is_cuda or gx.dtype != torch.float32: return _fwd_loop, _bwd_loop
-    run = _graphed if graphs and gx.shape[1] * gx.shape[2] // 3 <= _GRAPH_MAX_WORK else (lambda loop, *a, **kw: loop(*a, **kw))
-    return partial(run, _tri_fwd_loop, mm_dtype=mm_dtype), partial(run, _tri_bwd_loop, mm_dtype=mm_dtype)
+    if graphs and gx.shape[1] * gx.shape[2] // 3 <= _GRAPH_MAX_WORK:
+        return partial(_graphed, _tri_fwd_loop, mm_dtype=mm_dtype), partial(_graphed, _tri_bwd_loop, mm_dtype=mm_dtype)
+    return partial(_tri_fwd_loop, mm_dtype=mm_dtype), partial(_tri_bwd_loop, mm_dtype=mm_dtype)
 
-# %% ../nbs/04_gru.ipynb #653d79c4
+# %% ../nbs/04_gru.ipynb #ecdfd34e
 def _x_stats(x:Tensor, D:int)->tuple:
     "The input's parts of the joint layer-norm statistics for all steps at once: row sums of `x` and `x**2`, over `D`"
     return x.sum(-1, keepdim=True) / D, torch.linalg.vecdot(x, x)[..., None] / D
@@ -422,7 +423,7 @@ class LNGRUFunction(torch.autograd.Function):
         dbh = torch.cat([dbx[:2*H], dGHn.sum(0)])
         return dgx_s, dx, dh, dwh, dcx, dbx, dbh, None, None, None, None, None
 
-# %% ../nbs/04_gru.ipynb #9eb9681c
+# %% ../nbs/04_gru.ipynb #d1791cc9
 def ln_gru_sequence(cell:LayerNormGRUCell, # the layer's parameters
                     x:Tensor, # input, time-major (T, B, E)
                     h0:Tensor, # initial state (B, H)
@@ -452,7 +453,7 @@ def ln_gru_sequence(cell:LayerNormGRUCell, # the layer's parameters
         sx, qx = _x_stats(x, D) if ln else (None, None)
         return _loops(gx, False, lowp)[0](gx, sx, qx, h0, wh, cx, bx, bh, D=D, eps=eps, ln=ln, save=False)[0]
 
-# %% ../nbs/04_gru.ipynb #8935a926
+# %% ../nbs/04_gru.ipynb #09004af9
 class GRU(nn.Module):
     "A multi-layer (layer-normalised) GRU over batch-first sequences, taking and returning the state"
     def __init__(self, n_in:int, # input size E
@@ -506,7 +507,7 @@ class GRU(nn.Module):
             y = torch.stack(out, 1); rs.append(torch.stack(r_, 1)); zs.append(torch.stack(z_, 1))
         return dict(r=torch.stack(rs), z=torch.stack(zs))
 
-# %% ../nbs/04_gru.ipynb #f5742a26
+# %% ../nbs/04_gru.ipynb #5cfcaaef
 @dataclass
 class ModelConfig:
     "The shape of a `GRULM`: plain, JSON-serialisable (`asdict`), rebuilt with `ModelConfig(**d)`"
@@ -530,7 +531,7 @@ class ModelConfig:
             if getattr(self, k) < 1: raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)}.")
         if not 0 <= self.dropout < 1: raise ValueError(f"dropout must be in [0, 1), got {self.dropout}.")
 
-# %% ../nbs/04_gru.ipynb #db10084f
+# %% ../nbs/04_gru.ipynb #cd430f71
 class GRULM(nn.Module):
     "Embedding → (layer-normalised) GRU → linear head: a next-token language model"
     def __init__(self, cfg:ModelConfig): # the model's shape
@@ -571,7 +572,7 @@ class GRULM(nn.Module):
         "Number of parameters (a tied matrix counted once)"
         return sum(p.numel() for p in self.parameters())
 
-# %% ../nbs/04_gru.ipynb #d2faf7f1
+# %% ../nbs/04_gru.ipynb #d32c4593
 def tune_malloc(mmap_threshold:int=1 << 30, # blocks at least this large are mmapped (and unmapped on free)
                 trim_threshold:int=(1 << 31) - 1 # free memory kept at the top of the heap before returning it
                )->bool:
