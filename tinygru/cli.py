@@ -6,8 +6,9 @@
 __all__ = ['COMMANDS', 'main']
 
 # %% ../nbs/07_cli.ipynb #c20a1897
-import importlib, sys
+import importlib, os, sys
 from fastcore.script import anno_parser
+from safetensors import SafetensorError
 
 # %% ../nbs/07_cli.ipynb #7997bfa9
 COMMANDS = {
@@ -23,8 +24,20 @@ COMMANDS = {
 # %% ../nbs/07_cli.ipynb #b384e81a
 def _usage():
     w = max(map(len, COMMANDS))
-    return "usage: tinygru <command> [options]   (tinygru <command> -h for a command's options)\n\ncommands:\n" + \
+    return "usage: tinygru <command> [options]   (tinygru <command> -h for a command's options;\n" \
+           "       options may be spelled --max_new_tokens or --max-new-tokens)\n\ncommands:\n" + \
         "\n".join(f"  {k:<{w}}  {v[1]}" for k,v in COMMANDS.items())
+
+def _spellings(args, parser):
+    "Accept `--max-new-tokens` for `--max_new_tokens` (and the reverse): whichever spelling the parser knows"
+    known, out = set(parser._option_string_actions), []
+    for a in args:
+        name, eq, val = a.partition("=")
+        if a.startswith("--") and name not in known:
+            for alt in (name[:2] + name[2:].replace("-", "_"), name[:2] + name[2:].replace("_", "-")):
+                if alt in known: a = alt + eq + val; break
+        out.append(a)
+    return out
 
 def main(argv:list|None=None # arguments after the program name; `None` reads `sys.argv`
         ):
@@ -36,10 +49,14 @@ def main(argv:list|None=None # arguments after the program name; `None` reads `s
     mod, fn = COMMANDS[cmd][0].split(":")
     f = getattr(importlib.import_module(mod), fn)
     f = getattr(f, "__wrapped__", f)  # the plain function under `call_parse`
-    args = vars(anno_parser(f, prog=f"tinygru {cmd}").parse_args(rest))
+    parser = anno_parser(f, prog=f"tinygru {cmd}")
+    args = vars(parser.parse_args(_spellings(rest, parser)))
     for k in ("pdb", "xtra"): args.pop(k, None)
     try: f(**args)  # (its return value is for Python callers: a console script would print it and exit 1)
     except (ValueError, OSError, ArithmeticError) as e: sys.exit(f"tinygru {cmd}: error: {e}")  # one sentence, no traceback
+    except (RuntimeError, KeyError, SafetensorError) as e:  # from deep inside a library: say what it was, and how to see more
+        if os.environ.get("TINYGRU_DEBUG"): raise
+        sys.exit(f"tinygru {cmd}: error ({type(e).__name__}): {e}. Run with TINYGRU_DEBUG=1 for the full traceback.")
 
 # %% ../nbs/07_cli.ipynb #04d898ce
 #|eval: false

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['HUB_ID', 'EOT', 'SPLIT_PREFIXES', 'EXTS', 'resolve_source', 'split_files', 'read_files', 'clean_story',
-           'load_stories', 'story_stats', 'plot_story_lengths', 'data_cmd']
+           'load_stories', 'count_paragraphs', 'story_stats', 'plot_story_lengths', 'data_cmd', 'fsync_path',
+           'write_durably']
 
 # %% ../nbs/00_data.ipynb #f4a9ba36
 import hashlib, os, re, socket, unicodedata
@@ -161,18 +162,22 @@ def load_stories(source:str|None=None, # hub id, file or directory; `None`: `$TI
 # %% ../nbs/00_data.ipynb #ed15a63c
 _word_re = re.compile(r"[A-Za-z']+")
 
+def count_paragraphs(text:str)->int:
+    "Paragraphs of a story: its non-empty blocks between blank lines"
+    return sum(1 for p in re.split(r"\n\s*\n", text) if p.strip())
+
 def story_stats(ds:Dataset, # stories, e.g. from `load_stories`
                 top:int=10 # how many of the most common words and characters to list
                )->dict:
     "Counts, sizes and the most common words and characters of `ds`"
-    words, chars, nbytes, lens = Counter(), Counter(), 0, []
+    words, chars, nbytes, lens, paras = Counter(), Counter(), 0, [], 0
     for t in ds["text"]:
         w = _word_re.findall(t)
         words.update(x.lower() for x in w); chars.update(t)
-        nbytes += len(t.encode("utf-8")); lens.append(len(w))
+        nbytes += len(t.encode("utf-8")); lens.append(len(w)); paras += count_paragraphs(t)
     lens.sort()
     return dict(stories=len(lens), bytes=nbytes, chars=sum(chars.values()), words=sum(lens),
-                vocabulary=len(words), mean_words=sum(lens)/len(lens), median_words=lens[len(lens)//2],
+                vocabulary=len(words), mean_words=sum(lens)/len(lens), mean_paragraphs=paras/len(lens), median_words=lens[len(lens)//2],
                 max_words=lens[-1], non_ascii_chars=sum(v for c,v in chars.items() if ord(c) > 127),
                 top_words=words.most_common(top), top_chars=chars.most_common(top))
 
@@ -198,7 +203,28 @@ def data_cmd(data:str=None, # data source: hub id, file or directory (default: $
     ds = load_stories(data, split=split, n=n)
     st = story_stats(ds)
     print(f"source: {resolve_source(data)}  split: {split}")
-    for k in "stories bytes chars words vocabulary mean_words median_words max_words non_ascii_chars".split():
+    for k in "stories bytes chars words vocabulary mean_words mean_paragraphs median_words max_words non_ascii_chars".split():
         v = st[k]; print(f"{k:>16}: {v:,.1f}" if isinstance(v, float) else f"{k:>16}: {v:,}")
     print(f"{'top_words':>16}: " + " ".join(f"{w}:{c}" for w,c in st["top_words"]))
     print(f"\n{ds[0]['text'][:300]}")
+
+# %% ../nbs/00_data.ipynb #dur00002
+def fsync_path(path:str|Path # a file or a directory
+              ):
+    "Flush a file's data, or a directory's entries, to the disk (what makes a rename survive an OS crash)"
+    fd = os.open(path, os.O_RDONLY)
+    try: os.fsync(fd)
+    finally: os.close(fd)
+
+def write_durably(fn:str|Path, # the file to write
+                  data:bytes|str # its new content
+                 )->Path:
+    "Write `fn` so that a crash leaves the old file or the new one, never a part: a temporary file, fsynced, renamed"
+    fn = Path(fn); tmp = fn.with_name(f".{fn.name}.tmp")
+    try:
+        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        fsync_path(tmp); os.replace(tmp, fn); fsync_path(fn.parent)
+    except BaseException:
+        tmp.unlink(missing_ok=True); raise
+    return fn
+

@@ -16,8 +16,8 @@ from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
 from tokenizers import Tokenizer
 
-from .data import EOT, load_stories, resolve_source
-from .tokenizer import _text_batches, eot_id, load_tokenizer, tokenizer_hash
+from .data import EOT, fsync_path, load_stories, resolve_source, write_durably
+from .tokenizer import _text_batches, eot_id, load_tokenizer, same_tokenizer, tokenizer_hash
 
 # %% ../nbs/03_encode.ipynb #3e9ab548
 def token_dtype(vocab_size:int # size of the tokenizer's vocabulary
@@ -60,8 +60,9 @@ def encode_corpus(tok:Tokenizer, # the tokenizer (with `<|endoftext|>`)
     meta = dict(tokenizer_hash=tokenizer_hash(tok), vocab_size=tok.get_vocab_size(), dtype=dtype.name, eot_id=eot,
                 tokens=n_tokens, rows=n_rows, bytes=n_bytes, bytes_per_token=round(n_bytes / max(1, n_tokens - n_rows), 4),
                 source=None if source is None else str(source), split=split, seconds=round(time.time() - t0, 2))
-    os.replace(tmp, bin_fn)
-    meta_fn.write_text(json.dumps(meta, indent=1))
+    fsync_path(tmp); meta_fn.unlink(missing_ok=True)   # from here until the sidecar is written, the split reads as missing
+    os.replace(tmp, bin_fn); fsync_path(bin_fn.parent)
+    write_durably(meta_fn, json.dumps(meta, indent=1))  # last: a sidecar only ever describes a complete .bin
     return meta
 
 # %% ../nbs/03_encode.ipynb #e17a5d01
@@ -79,7 +80,7 @@ def load_tokens(path:str|Path, # the `.bin`, the `.json` or their common prefix
     "The tokens of an encoded split, memory-mapped (read-only)"
     bin_fn, _ = _paths(path)
     meta = read_meta(path)
-    if tokenizer is not None and tokenizer_hash(tokenizer) != meta["tokenizer_hash"]:
+    if tokenizer is not None and not same_tokenizer(tokenizer, meta["tokenizer_hash"]):
         raise ValueError(f"{str(bin_fn)!r} was encoded with another tokenizer (hash {meta['tokenizer_hash']}, this one is "
                          f"{tokenizer_hash(tokenizer)}): use the tokenizer it was made with, or re-run `tinygru encode` with this one.")
     if not bin_fn.is_file(): raise FileNotFoundError(f"{str(bin_fn)!r} is missing (its sidecar exists): re-run `tinygru encode`.")

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['PRETRAINED', 'check_sampling', 'top_k_filter', 'top_p_filter', 'min_p_filter', 'repetition_filter', 'filter_logits',
            'sample_next', 'StreamDecoder', 'stream_generate', 'generate', 'generation_speed', 'time_per_token',
-           'plot_gates', 'load_pretrained', 'generate_cmd']
+           'plot_gates', 'load_pretrained', 'sample_stories', 'playground', 'generate_cmd']
 
 # %% ../nbs/06_sample.ipynb #3effd624
 import math, time
@@ -17,7 +17,7 @@ from fastcore.script import call_parse
 import tinygru
 from .data import EOT
 from .tokenizer import eot_id
-from .train import load_run
+from .train import load_run, pick_device
 
 # %% ../nbs/06_sample.ipynb #3a0c61b6
 def check_sampling(temperature:float=1.0, top_k:int=0, top_p:float=1.0, min_p:float=0.0, repetition_penalty:float=1.0):
@@ -81,6 +81,11 @@ class StreamDecoder:
         self.pending = []
         return text
 
+    def flush(self)->str:
+        "The bytes still pending at the end of a stream, decoded as they are (an incomplete character shows as �)"
+        text, self.pending = (self.tok.decode(self.pending) if self.pending else ""), []
+        return text
+
 # %% ../nbs/06_sample.ipynb #bec48a1f
 def _prepare(model, tok, prompts, num_samples, device):
     if model.cfg.vocab_size != tok.get_vocab_size():
@@ -100,17 +105,25 @@ def _prepare(model, tok, prompts, num_samples, device):
 @torch.no_grad()
 def stream_generate(model, tok, # a GRULM and its tokenizer (e.g. from `load_run`)
                     prompt:str|list="", # a prompt, or a list of prompts
-                    max_new_tokens:int=200, # stop after this many tokens
+                    max_new_tokens:int=1000, # stop after this many tokens (a TinyStories story is ~250)
                     temperature:float=0.8, top_k:int=0, top_p:float=0.95, min_p:float=0.0,
                     repetition_penalty:float=1.0,
                     num_samples:int=1, # samples per prompt
                     seed:int|None=None, # seed of the sampling generator (None: random)
                     stop:str|None=EOT, # stop a stream at this token
                    ):
-    "Yield, after each step, the list of new text pieces of every stream (prompts × samples, prompt-major)"
+    "Yield, after each step, the new text piece of every stream (prompts × samples, prompt-major); `None` once a stream stopped"
     check_sampling(temperature, top_k, top_p, min_p, repetition_penalty)
-    device = next(model.parameters()).device
-    model.eval()
+    if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 1:
+        raise ValueError(f"max_new_tokens must be a positive integer, got {max_new_tokens!r}.")
+    device, was_training = next(model.parameters()).device, model.training
+    model.eval()  # no dropout while sampling; the model's mode is restored when generation ends
+    try: yield from _generate(model, tok, prompt, max_new_tokens, temperature, top_k, top_p, min_p, repetition_penalty,
+                              num_samples, seed, stop, device)
+    finally: model.train(was_training)
+
+def _generate(model, tok, prompt, max_new_tokens, temperature, top_k, top_p, min_p, repetition_penalty, num_samples,
+              seed, stop, device):
     eot, logits, h, n = _prepare(model, tok, prompt, num_samples, device)
     gen = torch.Generator(device=device)
     if seed is None: gen.seed()
@@ -123,18 +136,20 @@ def stream_generate(model, tok, # a GRULM and its tokenizer (e.g. from `load_run
     for _ in range(max_new_tokens):
         nxt = sample_next(logits, gen, temperature=temperature, top_k=top_k, top_p=top_p, min_p=min_p,
                           repetition_penalty=repetition_penalty, prev=prev if repetition_penalty != 1 else None)
-        if stop_id is not None: done |= nxt == stop_id  # a stream that is done yields "" from now on
+        if stop_id is not None: done |= nxt == stop_id  # a stream that is done yields None from now on
         if repetition_penalty != 1: prev = torch.cat([prev, nxt[:, None]], 1)
-        yield ["" if d else dec([t]) for dec, t, d in zip(decs, nxt.tolist(), done.tolist())]
-        if done.all(): break
+        yield [None if d else dec([t]) for dec, t, d in zip(decs, nxt.tolist(), done.tolist())]
+        if done.all(): return
         lg, h = model(nxt[:, None], h)
         logits = lg[:, -1]
+    if any(dec.pending for dec in decs):  # the length limit cut a character: give its bytes rather than drop them
+        yield [None if d else dec.flush() for dec, d in zip(decs, done.tolist())]
 
-def generate(model, tok, prompt:str|list="", max_new_tokens:int=200, **kw)->list:
+def generate(model, tok, prompt:str|list="", max_new_tokens:int=1000, **kw)->list:
     "Generated continuations: one string per stream (prompts × `num_samples`), prompt-major"
     n = (1 if isinstance(prompt, str) else len(prompt)) * kw.get("num_samples", 1)
     out = [""] * n
-    for pieces in stream_generate(model, tok, prompt, max_new_tokens, **kw): out = [o + p for o, p in zip(out, pieces)]
+    for pieces in stream_generate(model, tok, prompt, max_new_tokens, **kw): out = [o + (p or "") for o, p in zip(out, pieces)]
     return out
 
 # %% ../nbs/06_sample.ipynb #fe86ad8b
@@ -184,20 +199,85 @@ def load_pretrained(device="cpu")->tuple:
         raise FileNotFoundError(f"The pretrained model is missing from {PRETRAINED}: reinstall tinygru.")
     return load_run(PRETRAINED, device)
 
+# %% ../nbs/06_sample.ipynb #c0ffee02
+def sample_stories(model, tok, # a GRULM and its tokenizer
+                   prompt:str="Once upon a time", # every story's beginning
+                   num_samples:int=32, # stories, generated as one batch
+                   seed:int=0, # seed of the sampling generator
+                   max_new_tokens:int=1000, # the most tokens a story may add
+                   **kw # sampling settings for `stream_generate`
+                  )->list:
+    "Seeded stories from `prompt`, each `dict(text, ended)`: `ended` when the story closed itself with `<|endoftext|>`"
+    texts, ended = [prompt] * num_samples, [False] * num_samples
+    for pieces in stream_generate(model, tok, prompt, max_new_tokens, num_samples=num_samples, seed=seed, **kw):
+        for i, p in enumerate(pieces):
+            if p is None: ended[i] = True
+            else: texts[i] += p
+    return [dict(text=t, ended=e) for t, e in zip(texts, ended)]
+
+# %% ../nbs/06_sample.ipynb #p1ay0002
+def playground(model=None, tok=None, # a GRULM and its tokenizer (default: the shipped model)
+               prompt:str="Once upon a time", # the prompt box's first text
+               gates:bool=True, # draw the gate heat map of each story
+              ):
+    "A story playground for notebooks: prompt, sampling sliders, a button that streams a story, and its gates"
+    try: import ipywidgets as W
+    except ImportError: raise ImportError("The playground needs ipywidgets: pip install ipywidgets") from None
+    import html, matplotlib.pyplot as plt
+    from IPython.display import clear_output
+    if model is None: model, tok, _ = load_pretrained()
+    box = W.VBox()
+    box.prompt = W.Textarea(prompt, description="prompt", layout=W.Layout(width="95%"))
+    box.temperature = W.FloatSlider(0.8, min=0.0, max=1.5, step=0.05, description="temperature")
+    box.top_p = W.FloatSlider(0.95, min=0.05, max=1.0, step=0.05, description="top-p")
+    box.length = W.IntSlider(400, min=10, max=1000, step=10, description="max tokens")
+    box.seed = W.IntText(0, description="seed")
+    box.button = W.Button(description="Write a story", button_style="primary", icon="pencil")
+    box.story, box.gates = W.HTML(), W.Output()
+
+    def write(_=None)->str:
+        "Generate a story with the current settings, streaming it into the output; return it"
+        box.button.disabled, text = True, box.prompt.value
+        try:
+            for pieces in stream_generate(model, tok, text, box.length.value, temperature=box.temperature.value,
+                                          top_p=box.top_p.value, seed=box.seed.value):
+                if pieces[0] is None: break
+                text += pieces[0]
+                box.story.value = f"<pre style='white-space: pre-wrap'>{html.escape(text)}</pre>"
+            if gates:
+                with box.gates:
+                    clear_output(wait=True); plot_gates(model, tok, text, max_tokens=80); plt.show()
+        finally: box.button.disabled = False
+        return text
+
+    box.write = write
+    box.button.on_click(write)
+    box.children = [box.prompt, W.HBox([box.temperature, box.top_p]), W.HBox([box.length, box.seed, box.button]),
+                    box.story, box.gates]
+    return box
+
 # %% ../nbs/06_sample.ipynb #f3b7a297
 @call_parse
 def generate_cmd(run:str=None, # run directory or checkpoint directory (default: the shipped pretrained model)
                  prompt:str="Once upon a time", # the story's beginning
-                 max_new_tokens:int=200, temperature:float=0.8, top_k:int=0, top_p:float=0.95,
-                 min_p:float=0.0, repetition_penalty:float=1.0,
-                 num_samples:int=1, seed:int=None, device:str="cpu"):
+                 max_new_tokens:int=1000, # the most tokens to add; a story usually ends itself with <|endoftext|> first
+                 temperature:float=0.8, # divide the logits by this: lower is safer, higher more varied; 0 is greedy
+                 top_k:int=0, # sample only from the k most likely tokens (0: off)
+                 top_p:float=0.95, # sample only from the most likely tokens that make up this probability (1: off)
+                 min_p:float=0.0, # drop tokens less likely than this times the most likely one's probability (0: off)
+                 repetition_penalty:float=1.0, # make tokens already generated less likely (1: off; 1.1-1.3 is typical)
+                 num_samples:int=1, # stories to generate, as one batch
+                 seed:int=None, # seed for repeatable samples (default: a fresh random seed)
+                 device:str="auto", # where to run: "auto" (CUDA if present, else MPS, else CPU), "cpu", "cuda", ...
+                ):
     "Generate stories from a trained tinygru model"
     check_sampling(temperature, top_k, top_p, min_p, repetition_penalty)
+    device = pick_device(device)
     model, tok, _ = load_run(run, device) if run else load_pretrained(device)
     kw = dict(temperature=temperature, top_k=top_k, top_p=top_p, min_p=min_p, repetition_penalty=repetition_penalty, seed=seed)
     if num_samples == 1:
         print(prompt, end="", flush=True)
-        for pieces in stream_generate(model, tok, prompt, max_new_tokens, **kw): print(pieces[0], end="", flush=True)
+        for pieces in stream_generate(model, tok, prompt, max_new_tokens, **kw): print(pieces[0] or "", end="", flush=True)
         print()
     else:
         for i, s in enumerate(generate(model, tok, prompt, max_new_tokens, num_samples=num_samples, **kw)):

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['KINDS', 'UNK', 'DEFAULT_VOCAB', 'TOKENIZER_FILE', 'train_tokenizer', 'eot_id', 'bytes_per_token', 'save_tokenizer',
-           'load_tokenizer', 'tokenizer_hash', 'tokenizer_cmd', 'tokenize_cmd']
+           'load_tokenizer', 'tokenizer_hash', 'same_tokenizer', 'tokenizer_cmd', 'tokenize_cmd']
 
 # %% ../nbs/02_tokenizer.ipynb #b9d82cb6
 import hashlib, json
@@ -15,7 +15,7 @@ from fastcore.script import Param, call_parse
 from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
 
 from .bpe import GPT2_SPLIT
-from .data import EOT, load_stories, resolve_source
+from .data import EOT, load_stories, resolve_source, write_durably
 
 # %% ../nbs/02_tokenizer.ipynb #c5922c7f
 KINDS = ("byte_level_bpe", "char_bpe")
@@ -89,7 +89,7 @@ def save_tokenizer(tok:Tokenizer, # a trained tokenizer
     path = Path(path).expanduser()
     if path.suffix == ".json": raise ValueError(f"{str(path)!r} looks like a file: give the directory to write {TOKENIZER_FILE} into.")
     path.mkdir(parents=True, exist_ok=True)
-    tok.save(str(path/TOKENIZER_FILE))
+    write_durably(path/TOKENIZER_FILE, tok.to_str(pretty=True))  # never a half-written file, even if killed
     return path/TOKENIZER_FILE
 
 def load_tokenizer(path:str|Path # a directory holding `tokenizer.json`, or the json file itself
@@ -104,10 +104,31 @@ def load_tokenizer(path:str|Path # a directory holding `tokenizer.json`, or the 
     except Exception as e: raise ValueError(f"{str(fn)!r} is not a tokenizer.json that `tokenizers` can read: {e}") from None
 
 # %% ../nbs/02_tokenizer.ipynb #f40cf2ce
+def _parts(x):
+    "The type names of a tokenizer component (a Sequence lists its parts), without options a new version may add"
+    if not x: return None
+    seq = next((x[k] for k in ("pretokenizers", "normalizers", "decoders", "processors") if k in x), None)
+    return [x["type"], [_parts(p) for p in seq]] if seq else x["type"]
+
+def _content_hash(j:dict)->str:
+    "Hash of a parsed `tokenizer.json`: model type, vocabulary, merges, special tokens and component types"
+    model = j["model"]
+    merges = [m.split(" ", 1) if isinstance(m, str) else list(m) for m in model.get("merges", [])]
+    content = dict(model=model["type"], vocab=sorted(model.get("vocab", {}).items(), key=lambda kv: kv[1]), merges=merges,
+                   added=sorted((t["id"], t["content"], bool(t.get("special"))) for t in j.get("added_tokens", [])),
+                   parts=[_parts(j.get(k)) for k in ("normalizer", "pre_tokenizer", "decoder")])
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
 def tokenizer_hash(tok:Tokenizer # a tokenizer
                   )->str:
-    "A stable short hash (16 hex digits of SHA-256) of `tok`'s JSON"
-    return hashlib.sha256(tok.to_str().encode("utf-8")).hexdigest()[:16]
+    "A short hash (16 hex digits of SHA-256) of what `tok` does, the same across `tokenizers` versions"
+    return _content_hash(json.loads(tok.to_str()))
+
+def same_tokenizer(tok:Tokenizer, # a tokenizer
+                   h:str # a hash stored with a checkpoint or a token file
+                  )->bool:
+    "Whether `h` is `tok`'s hash (or the hash of its JSON text, which tinygru 0.0.1 stored)"
+    return h in (tokenizer_hash(tok), hashlib.sha256(tok.to_str().encode("utf-8")).hexdigest()[:16])
 
 # %% ../nbs/02_tokenizer.ipynb #ae3e96bf
 @call_parse

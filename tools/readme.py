@@ -19,10 +19,10 @@ def render():
             if "#|hide" in d or "#|include:false" in d: continue
             c.source = "\n".join(l for l in c.source.splitlines() if not l.replace(" ", "").startswith("#|")).strip()
             if "#|echo:false" in d: c.source = ""
+            if not c.source and not c.get("outputs"): continue  # a cell of directives only (e.g. #|default_exp)
         cells.append(c)
     nb.cells = cells
     body, res = MarkdownExporter().from_notebook_node(nb, resources={"output_files_dir": "README_files"})
-    body = body.replace("```python\n\n```\n", "")
     return body.strip() + "\n", res.get("outputs", {})
 
 def main(check=False):

@@ -1,0 +1,90 @@
+"""Which small-data regularisers help tinygru's 10-minute CPU model: a greedy ablation, one run per row.
+
+Each row trains the model of the row before it plus one change (the AWD-LSTM toolkit: locked dropout,
+DropConnect on the recurrent matrix, embedding dropout, weight tying, ...) for the same number of steps on
+the whole stories of `stories/train.txt`, and scores its best checkpoint as `stories_eval.py` says (the first
+~200 kB of whole stories of `stories/validation.txt`, bits per stored byte). A change is kept only if it lowers
+bits per byte; the next row builds on the best so far. All rows share one tokenizer (trained once).
+
+    python benchmarks/cpu_ablation.py [--data ../shared/data/tinystories/stories] [--out runs/ablation] [--steps 1700]
+    python benchmarks/cpu_ablation.py --stage 2 [--minutes 9]     # then: steps, width, vocabulary for the budget
+
+Stage 1 holds the steps fixed (about ten minutes a row on a 2-core machine; `--steps 100` is a quick check of
+the script). Stage 2 starts from the best of stage 1 and changes what costs time (steps, width, vocabulary): each
+row is sized by a 40-step timing run to train for `--minutes` (evaluation, tokenizer training and encoding are on
+top), so the rows compare at equal time."""
+import argparse, json, os, shutil, sys, time
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stories_eval import first_stories, tinygru_score
+
+# the cpu preset before this ablation: plain (per-element) dropout 0.35, untied weights
+BASE = dict(vocab_size=2048, n_embd=256, n_hidden=512, n_layers=1, dropout=0.35, weight_decay=0.2, batch_size=64,
+            seq_len=64, lr=3e-3, min_lr=1e-4, warmup_steps=100, eval_every=100, ckpt_every=100, eval_tokens=54000)
+ROWS = [  # (what the row adds, the fields it changes)
+    ("dropout 0.35, untied (the old preset)", {}),
+    ("locked (variational) dropout", dict(locked_dropout=True)),
+    ("DropConnect 0.3 on W_hh", dict(weight_drop=0.3)),
+    ("embedding dropout 0.1", dict(embed_drop=0.1)),
+    ("tied weights, embedding 512", dict(tie_weights=True, n_embd=512)),
+    ("dropout 0.25", dict(dropout=0.25)),
+]
+STAGE2 = [  # (what the row adds, the fields it changes): sized, by a short timing run, to train for --minutes
+    ("as many steps as fit the time", {}),
+    ("hidden and embedding 768 (tied)", dict(n_hidden=768, n_embd=768)),
+    ("vocabulary 4096", dict(vocab_size=4096)),
+]
+
+def steps_for(fields, minutes, data, tok, out):
+    "Optimizer steps that train `fields` for about `minutes` (from a 40-step timing run), in hundreds"
+    from tinygru.train import TrainConfig, train
+    shutil.rmtree(out, ignore_errors=True)
+    cfg = TrainConfig(out_dir=str(out), data=data, tokenizer=tok, **{**fields, "max_steps": 40, "eval_every": 1000, "ckpt_every": 1000})
+    res = train(cfg, log=lambda *x: None)
+    shutil.rmtree(out, ignore_errors=True)
+    return max(100, int(round(minutes * 60 * res["tokens_per_s"] / (cfg.batch_size * cfg.seq_len * cfg.grad_accum), -2)))
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=os.environ.get("TINYGRU_DATA", str(Path(__file__).resolve().parents[2]/"shared/data/tinystories/stories")))
+    ap.add_argument("--out", default="runs/ablation")
+    ap.add_argument("--steps", type=int, default=1700)
+    ap.add_argument("--rows", type=int, default=None, help="run only the first ROWS rows")
+    ap.add_argument("--stage", type=int, default=1, help="2: the size rows, from the best of stage 1, each sized to --minutes")
+    ap.add_argument("--minutes", type=float, default=9.0, help="stage 2: training time of each row (evaluation excluded)")
+    a = ap.parse_args()
+    from tinygru.train import TrainConfig, train
+    stories, nbytes = first_stories(Path(a.data, "validation.txt"))
+    out, best, best_bpb, table, first = Path(a.out), {}, float("inf"), [], 0
+    rows, tok = ROWS, None
+    if a.stage == 2:
+        prev = json.loads((out/"ablation.json").read_text())
+        best, best_bpb, table, first, rows = prev["best"], prev["best_bpb"], [
+            tuple(r) if len(r) == 7 else (*r[:2], prev["steps"], *r[2:]) for r in prev["rows"]], len(prev["rows"]), STAGE2
+        tok = str(out/"row0"/"tokenizer")
+    for i, (name, change) in enumerate(rows[:a.rows], first):
+        fields = {**BASE, **best, **change}
+        run = out/f"row{i}"
+        row_tok = tok if fields["vocab_size"] == BASE["vocab_size"] else None
+        t0 = time.time()
+        steps = a.steps if a.stage == 1 else steps_for(fields, a.minutes, a.data, row_tok, out/f"timing{i}")
+        cfg = TrainConfig(out_dir=str(run), data=a.data, tokenizer=row_tok, max_steps=steps, **fields)
+        res = json.loads((run/"results.json").read_text()) if (run/"results.json").exists() else train(cfg, log=lambda *x: None)
+        wall = (time.time() - t0) / 60
+        tok = tok or str(run/"tokenizer")
+        sc = tinygru_score(run, stories, nbytes)
+        kept = sc["bpb"] < best_bpb
+        if kept: best, best_bpb = {**best, **change}, sc["bpb"]
+        table.append((name, sc["num_params"], steps, res["tokens_per_s"], wall, sc["bpb"], "kept" if kept else "dropped"))
+        print(f"row {i}: {name}: {sc['bpb']:.4f} bits/byte  ({'kept' if kept else 'dropped'})  {res['tokens_per_s']:,.0f} tok/s  "
+              f"{wall:.1f} min  best ckpt step {sc['checkpoint']}", flush=True)
+    print(f"\nscored on the first {len(stories)} whole stories of validation.txt, {nbytes:,} bytes as stored\n")
+    print("| row | change | parameters | steps | tokens/s | minutes | bits/byte | |")
+    print("|---|---|--:|--:|--:|--:|--:|---|")
+    for i, (name, p, steps, tps, wall, bpb, k) in enumerate(table):
+        print(f"| {i} | {name} | {p:,} | {steps:,} | {tps:,.0f} | {wall:.1f} | {bpb:.4f} | {k} |")
+    print(f"\nbest: {json.dumps(best)}  {best_bpb:.4f} bits/byte")
+    best_steps = next(r[2] for r in table if r[5] == best_bpb)
+    (out/"ablation.json").write_text(json.dumps(dict(rows=table, best=best, best_bpb=best_bpb, best_steps=best_steps, bytes=nbytes), indent=1))
+
+if __name__ == "__main__": main()
