@@ -114,8 +114,8 @@ def stream_generate(model, tok, # a GRULM and its tokenizer (e.g. from `load_run
                    ):
     "Yield, after each step, the new text piece of every stream (prompts × samples, prompt-major); `None` once a stream stopped"
     check_sampling(temperature, top_k, top_p, min_p, repetition_penalty)
-    if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 1:
-        raise ValueError(f"max_new_tokens must be a positive integer, got {max_new_tokens!r}.")
+    if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 0:
+        raise ValueError(f"max_new_tokens must be an integer >= 0, got {max_new_tokens!r}.")
     device, was_training = next(model.parameters()).device, model.training
     model.eval()  # no dropout while sampling; the model's mode is restored when generation ends
     try: yield from _generate(model, tok, prompt, max_new_tokens, temperature, top_k, top_p, min_p, repetition_penalty,
