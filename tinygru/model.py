@@ -543,7 +543,7 @@ class GRU(nn.Module):
 class ModelConfig:
     "The shape of a `GRULM`: plain, JSON-serialisable (`asdict`), rebuilt with `ModelConfig(**d)`"
     vocab_size:int=4096 # tokens in the vocabulary
-    n_embd:int=512 # embedding size E (the seed's 512)
+    n_embd:int=512 # embedding size E
     n_hidden:int=512 # GRU state size H
     n_layers:int=1 # stacked GRU layers
     dropout:float=0.0 # dropout on embeddings, between layers and before the head
