@@ -50,17 +50,21 @@ def encode_corpus(tok:Tokenizer, # the tokenizer (with `<|endoftext|>`)
     if progress: batches = progress_bar(batches, total=None if n is None else -(-n // batch_size), leave=False)
     n_tokens = n_bytes = n_rows = 0
     tmp, t0 = bin_fn.with_name(bin_fn.name + ".part"), time.time()
-    with open(tmp, "wb") as f:
-        for batch in batches:
-            encs = tok.encode_batch_fast(batch, add_special_tokens=False)
-            arr = np.fromiter(chain.from_iterable(e.ids + [eot] for e in encs), dtype=dtype)
-            f.write(arr.tobytes())
-            n_tokens += len(arr); n_rows += len(batch); n_bytes += sum(len(t.encode("utf-8")) for t in batch)
+    try:
+        with open(tmp, "wb") as f:
+            for batch in batches:
+                encs = tok.encode_batch_fast(batch, add_special_tokens=False)
+                arr = np.fromiter(chain.from_iterable(e.ids + [eot] for e in encs), dtype=dtype)
+                f.write(arr.tobytes())
+                n_tokens += len(arr); n_rows += len(batch); n_bytes += sum(len(t.encode("utf-8")) for t in batch)
+        fsync_path(tmp)
+    except BaseException:  # a full disk or an interrupt: a partial file helps nobody (and keeps the disk full)
+        tmp.unlink(missing_ok=True); raise
     if n_rows == 0: tmp.unlink(); raise ValueError("No text to encode: the split is empty.")
     meta = dict(tokenizer_hash=tokenizer_hash(tok), vocab_size=tok.get_vocab_size(), dtype=dtype.name, eot_id=eot,
                 tokens=n_tokens, rows=n_rows, bytes=n_bytes, bytes_per_token=round(n_bytes / max(1, n_tokens - n_rows), 4),
                 source=None if source is None else str(source), split=split, seconds=round(time.time() - t0, 2))
-    fsync_path(tmp); meta_fn.unlink(missing_ok=True)   # from here until the sidecar is written, the split reads as missing
+    meta_fn.unlink(missing_ok=True)   # from here until the sidecar is written, the split reads as missing
     os.replace(tmp, bin_fn); fsync_path(bin_fn.parent)
     write_durably(meta_fn, json.dumps(meta, indent=1))  # last: a sidecar only ever describes a complete .bin
     return meta

@@ -220,10 +220,13 @@ def save_checkpoint(run_dir, step:int, model, state:dict, meta:dict, keep_last:i
     final, tmp = ck/f"step-{step:06d}", ck/f".tmp-step-{step:06d}"
     if tmp.exists(): shutil.rmtree(tmp)
     tmp.mkdir()
-    save_model(model, str(tmp/"model.safetensors"))
-    torch.save(state, tmp/"state.pt")
-    (tmp/"meta.json").write_text(json.dumps({**meta, "step": step}, indent=1))
-    for f in (*tmp.iterdir(), tmp): fsync_path(f)     # the files' data on disk before the rename makes them real
+    try:
+        save_model(model, str(tmp/"model.safetensors"))
+        torch.save(state, tmp/"state.pt")
+        (tmp/"meta.json").write_text(json.dumps({**meta, "step": step}, indent=1))
+        for f in (*tmp.iterdir(), tmp): fsync_path(f)  # the files' data on disk before the rename makes them real
+    except BaseException:                              # a full disk, say: free what was written, keep the old ones
+        shutil.rmtree(tmp, ignore_errors=True); raise
     if final.exists(): shutil.rmtree(final)
     os.replace(tmp, final); fsync_path(ck)            # and the rename itself
     cs = _ckpts(run_dir)

@@ -50,7 +50,8 @@ def main():
                     ("readme", check("README.md is current", [sys.executable, "tools/readme.py", "--check"], "README.md"), 0),
                     ("docs", check("the docs pages render, every export documented", [sys.executable, "tools/docs.py"], "nbs/**/*.ipynb"), 0)]
     npass = sum(ok for _, ok, _ in results)
-    print(f"tests: {npass} passed, {len(results) - npass} failed  ({time.time() - t0:.0f} s)")
+    print(f"tests: {npass} passed, {len(results) - npass} failed")
+    print(f"time: {time.time() - t0:.0f} s")
     sys.exit(0 if npass == len(results) else 1)
 
 if __name__ == "__main__": main()
