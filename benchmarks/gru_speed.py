@@ -12,7 +12,8 @@ Repeats are interleaved (A B C A B C ...) so that machine noise hits all candida
 the median and for the best repeat (the least disturbed, as `timeit` reports)."""
 import argparse, statistics, sys, time
 import torch, torch.nn as nn, torch.nn.functional as F
-from tinygru.model import GRU, GRULM, ModelConfig, tune_malloc
+from tinygru.model import GRU, GRULM, ModelConfig
+from tinygru.fast import tune_malloc
 
 class NNGRULM(nn.Module):
     "The same language model as `GRULM` (layer_norm=False) but on torch.nn.GRU (cuDNN on CUDA)"
@@ -84,7 +85,7 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--only", choices=["layer", "lm"], default=None, help="run one comparison only")
     ap.add_argument("--skip_naive", action="store_true", help="leave out the (slow) naive loop")
-    ap.add_argument("--tune_malloc", action="store_true", help="call tinygru.model.tune_malloc() first (CPU, glibc)")
+    ap.add_argument("--tune_malloc", action="store_true", help="call tinygru.fast.tune_malloc() first (CPU, glibc)")
     a = ap.parse_args(argv)
     if a.device == "cuda" and not torch.cuda.is_available(): sys.exit("--device cuda: no CUDA device available.")
     torch.manual_seed(0)

@@ -1,5 +1,5 @@
 """Where to put the layer norm, measured: the per-step work of tinygru's joint placement (one layer norm over
-the concatenated [x, h], `tinygru.model._fwd_loop`/`_bwd_loop`) against the separate placement of Ba et al.
+the concatenated [x, h], `tinygru.fast._fwd_loop`/`_bwd_loop`) against the separate placement of Ba et al.
 (2016) and haste's LayerNormGRU (layer norm on W_x x and on W_h h, each over 3H values with its own gain and
 bias). Both as time loops without autograd: the forward saving what its backward needs, then the backward
 through time. The separate placement's input side is one big layer norm over all steps (timed with it); per
@@ -10,7 +10,8 @@ size) are left out. CPU, float32.
     python benchmarks/ln_placement.py [--batch 32 --seq 128 --emb 512 --hidden 512 --repeats 15]"""
 import argparse, statistics, time
 import torch, torch.nn.functional as F
-from tinygru.model import LayerNormGRUCell, _bwd_loop, _fwd_loop, _x_stats
+from tinygru.model import LayerNormGRUCell
+from tinygru.fast import _bwd_loop, _fwd_loop, _x_stats
 
 def joint_inputs(cell, x, h0):
     "What `ln_gru_sequence` prepares for tinygru's loops (the big input product, common to both, is not timed)"

@@ -28,7 +28,8 @@ from tokenizers import decoders
 from .data import fsync_path, load_stories, resolve_source, write_durably
 from .tokenizer import eot_id, load_tokenizer, same_tokenizer, save_tokenizer, train_tokenizer, tokenizer_hash
 from .encode import encode_corpus, get_batch, load_tokens, read_meta
-from .model import GRULM, ModelConfig, tune_malloc
+from .model import GRULM, ModelConfig
+from .fast import tune_malloc
 
 # %% ../nbs/05_train.ipynb #83fd1cc0
 @dataclass
@@ -334,7 +335,7 @@ def train(cfg:TrainConfig, # the run's configuration
          )->dict:
     "Train a `GRULM` as `cfg` says; return the final validation numbers and throughput"
     rank, world, device = _ddp_setup(cfg.device)
-    if device.type == "cpu": tune_malloc()  # glibc keeps freed blocks for reuse: a few % faster (see the model notebook)
+    if device.type == "cpu": tune_malloc()  # glibc keeps freed blocks for reuse: a few % faster (see the fast GRU notebook)
     master, out = rank == 0, Path(cfg.out_dir)
     log = log if master else (lambda *a, **k: None)
     if not resume and latest_checkpoint(out):  # every rank checks, so none waits for a rank that stopped
