@@ -68,6 +68,7 @@ class TrainConfig:
     eval_every: int = 250  # validate every this many steps
     eval_tokens: int = 65536  # size of the fixed validation slice for periodic evaluation
     log_every: int = 10  # log the training loss every this many steps
+    progress: bool = True  # show progress bars (training, encoding); off for logs written to files
     ckpt_every: int = 250  # write a checkpoint every this many steps
     keep_last: int = 2  # checkpoints kept besides the best one
     # system
@@ -287,7 +288,8 @@ def prepare(cfg:TrainConfig, log=print, write:bool=True):
             if not write: raise
             if fn.with_suffix(".json").exists(): log(f"encoding {fn} again: {e}")
         log(f"encoding the {split} split")
-        encode_corpus(tok, load_stories(cfg.data, split), out/"data"/split, source=want["source"], split=split)
+        encode_corpus(tok, load_stories(cfg.data, split), out/"data"/split, source=want["source"], split=split,
+                      progress=cfg.progress)
         arrays.append(load_tokens(fn, tok))
     return tok, *arrays
 
@@ -327,6 +329,49 @@ def _metrics_upto(fn, step)->list:
 def _log_json(fn, rec):
     with open(fn, "a") as f: f.write(json.dumps(rec) + "\n")
 
+# %% ../nbs/05_train.ipynb #trn00001
+def _resume_state(out, raw, opt, streams, gen, scaler, tok, meta, rank, device, log)->tuple:
+    "Load the newest good checkpoint of `out` into the model, optimiser, batches and random generators: `(step, h)`"
+    ck, state, m = resume_checkpoint(out, raw, map_location=device, log=log)
+    world, rows = meta["world"], streams.B
+    if m.get("world", 1) != world or not same_tokenizer(tok, m["tokenizer_hash"]):
+        raise ValueError(f"{str(ck)!r} was written by {m.get('world', 1)} process(es) with tokenizer {m['tokenizer_hash']}; "
+                         f"this run has {world} with {meta['tokenizer_hash']}: resume with the same processes and tokenizer.")
+    opt.load_state_dict(state["optimizer"])
+    streams.pos = int(state["pos"])
+    h = state["h"][:, rank*rows:(rank+1)*rows].to(device) if state["h"].numel() else None
+    r = state["rng"][rank]  # random generator states are byte tensors that must live on the CPU
+    torch.set_rng_state(r["cpu"].cpu())
+    gen.set_state(r["gen"].cpu())
+    if "cuda" in r and device.type == "cuda": torch.cuda.set_rng_state(r["cuda"].cpu(), device)
+    if scaler and "scaler" in state: scaler.load_state_dict(state["scaler"])
+    log(f"resumed from {ck} at step {m['step']}")
+    return m["step"], h
+
+def _forward_backward(model, x, y, h, A:int, world:int, autocast, scaler)->tuple:
+    "Loss and gradients of one step in `A` micro-batches (micro-batch j: rows j*B ... (j+1)*B-1): `(loss, new state)`"
+    B, hs, loss_sum = x.shape[0] // A, [], 0.0
+    for j in range(A):
+        sl = slice(j * B, (j + 1) * B)
+        sync = model.no_sync() if world > 1 and j < A - 1 else nullcontext()  # DDP: average the gradients once
+        with sync:
+            with autocast: logits, hj = model(x[sl], None if h is None else h[:, sl])
+            loss = F.cross_entropy(logits.float().flatten(0, 1), y[sl].flatten()) / A
+            (scaler.scale(loss) if scaler else loss).backward()
+        hs.append(hj.detach())   # the state goes on to the next step, the graph behind it does not
+        loss_sum += loss.item()
+    return loss_sum, torch.cat(hs, 1)
+
+def _stop_if_not_finite(loss:float, gnorm:float, step:int, out, world:int, device, fp16:bool):
+    "Stop, on all ranks together, before a non-finite loss or gradient reaches the weights (fp16's scaler skips inf steps)"
+    bad = _all_mean(float(not (math.isfinite(loss) and (math.isfinite(gnorm) or fp16))), world, device)
+    if not bad: return
+    ck = latest_checkpoint(out)
+    what = f"loss became {loss}" if not math.isfinite(loss) else f"gradient norm became {gnorm}"
+    raise FloatingPointError(f"The training {what} at step {step}: training stopped before the weights changed. "
+        f"{f'The last good checkpoint is {ck}; resume from it' if ck else 'No checkpoint was written yet; restart'} "
+        "with a lower learning rate (--lr) or stronger clipping (--grad_clip).")
+
 # %% ../nbs/05_train.ipynb #e979e5b9
 def train(cfg:TrainConfig, # the run's configuration
           resume:bool=False, # continue from the run's latest checkpoint
@@ -355,20 +400,9 @@ def train(cfg:TrainConfig, # the run's configuration
     step, h = 0, None
     meta = dict(config=asdict(cfg), model=asdict(mcfg), tokenizer_hash=tokenizer_hash(tok), num_params=raw.num_params(), world=world)
     if resume and latest_checkpoint(out):
-        ck, state, m = resume_checkpoint(out, raw, map_location=device, log=log)
-        if m.get("world", 1) != world or not same_tokenizer(tok, m["tokenizer_hash"]):
-            raise ValueError(f"{str(ck)!r} was written by {m.get('world', 1)} process(es) with tokenizer {m['tokenizer_hash']}; "
-                             f"this run has {world} with {meta['tokenizer_hash']}: resume with the same processes and tokenizer.")
-        opt.load_state_dict(state["optimizer"])
-        step, streams.pos = m["step"], int(state["pos"])
-        h = state["h"][:, rank*B*A:(rank+1)*B*A].to(device) if state["h"].numel() else None
-        r = state["rng"][rank]  # random generator states are byte tensors that must live on the CPU
-        torch.set_rng_state(r["cpu"].cpu()); gen.set_state(r["gen"].cpu())
-        if "cuda" in r and device.type == "cuda": torch.cuda.set_rng_state(r["cuda"].cpu(), device)
-        if scaler and "scaler" in state: scaler.load_state_dict(state["scaler"])
+        step, h = _resume_state(out, raw, opt, streams, gen, scaler, tok, meta, rank, device, log)
         if master:  # drop metrics logged after the checkpoint: those steps are about to be run again
             write_durably(out/"metrics.jsonl", "".join(_metrics_upto(out/"metrics.jsonl", step)))
-        log(f"resumed from {ck} at step {step}")
     elif master: (out/"metrics.jsonl").unlink(missing_ok=True)
     last = min(until or cfg.max_steps, cfg.max_steps)
     if step >= last and (out/"results.json").exists():
@@ -399,7 +433,8 @@ def train(cfg:TrainConfig, # the run's configuration
         return res
 
     t0, tokens_seen, t_eval, val, val_step = time.time(), 0, 0.0, {}, None
-    pb = progress_bar(range(step, last), leave=False) if master else range(step, last)
+    show = master and cfg.progress
+    pb = progress_bar(range(step, last), leave=False) if show else range(step, last)
     for step in pb:
         lr = lr_at(step, cfg)
         for g in opt.param_groups: g["lr"] = lr
@@ -407,27 +442,16 @@ def train(cfg:TrainConfig, # the run's configuration
             x, y, new_epoch = streams.next()
             if new_epoch: h = None
         else: (x, y), h = random_batch(tr, B * A, T, gen), None
-        x, y, hs, loss_sum = x.to(device), y.to(device), [], 0.0
-        for j in range(A):  # gradient accumulation: micro-batch j is streams j*B ... (j+1)*B-1
-            sl = slice(j * B, (j + 1) * B)
-            sync = model.no_sync() if world > 1 and j < A - 1 else nullcontext()
-            with sync:
-                with autocast: logits, hj = model(x[sl], None if h is None else h[:, sl])
-                loss = F.cross_entropy(logits.float().flatten(0, 1), y[sl].flatten()) / A
-                (scaler.scale(loss) if scaler else loss).backward()
-            hs.append(hj.detach()); loss_sum += loss.item()
-        h = torch.cat(hs, 1) if cfg.stateful else None
+        x, y = x.to(device), y.to(device)
+        loss_sum, h = _forward_backward(model, x, y, h, A, world, autocast, scaler)
+        if not cfg.stateful: h = None
         if scaler: scaler.unscale_(opt)
         gnorm = torch.nn.utils.clip_grad_norm_(raw.parameters(), cfg.grad_clip).item()
         loss_sum = _all_mean(loss_sum, world, device)  # the logged loss is the mean over ranks
-        bad = _all_mean(float(not (math.isfinite(loss_sum) and (math.isfinite(gnorm) or scaler is not None))), world, device)
-        if bad:  # all ranks decide together, so none is left waiting in a collective (fp16's scaler skips inf steps itself)
-            ck = latest_checkpoint(out)
-            what = f"loss became {loss_sum}" if not math.isfinite(loss_sum) else f"gradient norm became {gnorm}"
-            raise FloatingPointError(f"The training {what} at step {step}: training stopped before the weights changed. "
-                f"{f'The last good checkpoint is {ck}; resume from it' if ck else 'No checkpoint was written yet; restart'} "
-                "with a lower learning rate (--lr) or stronger clipping (--grad_clip).")
-        if scaler: scaler.step(opt); scaler.update()
+        _stop_if_not_finite(loss_sum, gnorm, step, out, world, device, fp16=scaler is not None)
+        if scaler:
+            scaler.step(opt)
+            scaler.update()
         else: opt.step()
         opt.zero_grad(set_to_none=True)
         tokens_seen += x.numel() * world
@@ -435,7 +459,7 @@ def train(cfg:TrainConfig, # the run's configuration
         if master and (done % cfg.log_every == 0 or done in (1, cfg.max_steps)):
             tps = tokens_seen / (time.time() - t0 - t_eval)
             _log_json(out/"metrics.jsonl", dict(step=done, loss=loss_sum, lr=lr, tokens_per_s=tps))
-            pb.comment = f"loss {loss_sum:.3f}  {tps:,.0f} tok/s  lr {lr:.1e}"
+            if show: pb.comment = f"loss {loss_sum:.3f}  {tps:,.0f} tok/s  lr {lr:.1e}"
         if done % cfg.eval_every == 0 or done == cfg.max_steps:
             te = time.time(); val, val_step = validate(done), done; t_eval += time.time() - te
         if done % cfg.ckpt_every == 0 or done == last: checkpoint(done, val if val_step == done else {})
@@ -533,7 +557,7 @@ def plot_metrics(run_dir, ax=None):
     return ax
 
 # %% ../nbs/05_train.ipynb #7a6d912c
-ON_RESUME = ("max_steps", "device", "eval_every", "log_every", "ckpt_every", "keep_last", "compile")  # may change on resume
+ON_RESUME = ("max_steps", "device", "eval_every", "log_every", "ckpt_every", "keep_last", "compile", "progress")  # may change on resume
 
 def _train_config(out, preset_name, resume, overrides, log=print):
     saved, given = Path(out)/"config.json", {k: v for k,v in overrides.items() if v is not None}
@@ -580,6 +604,7 @@ def train_cmd(out:str="runs/tinygru", # run directory: checkpoints, tokenizer, e
               eval_every:_opt("eval_every", int)=None, eval_tokens:_opt("eval_tokens", int)=None,
               log_every:_opt("log_every", int)=None, ckpt_every:_opt("ckpt_every", int)=None, keep_last:_opt("keep_last", int)=None,
               device:_opt("device", str)=None, seed:_opt("seed", int)=None, compile:_opt("compile", bool)=None,
+              progress:_opt("progress", bool)=None,
              ):
     "Train a tinygru model (tokenizer and encoding included when missing)"
     ov = {k: v for k,v in locals().items() if k not in ("out", "preset", "resume", "random_windows")}
