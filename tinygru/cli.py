@@ -35,7 +35,9 @@ def _spellings(args, parser):
         name, eq, val = a.partition("=")
         if a.startswith("--") and name not in known:
             for alt in (name[:2] + name[2:].replace("-", "_"), name[:2] + name[2:].replace("_", "-")):
-                if alt in known: a = alt + eq + val; break
+                if alt in known:
+                    a = alt + eq + val
+                    break
         out.append(a)
     return out
 
@@ -53,8 +55,9 @@ def main(argv:list|None=None # arguments after the program name; `None` reads `s
     args = vars(parser.parse_args(_spellings(rest, parser)))
     for k in ("pdb", "xtra"): args.pop(k, None)
     try: f(**args)  # (its return value is for Python callers: a console script would print it and exit 1)
-    except (ValueError, OSError, ArithmeticError) as e: sys.exit(f"tinygru {cmd}: error: {e}")  # one sentence, no traceback
-    except (RuntimeError, KeyError, SafetensorError) as e:  # from deep inside a library: say what it was, and how to see more
+    except (ValueError, OSError, ArithmeticError) as e:  # a user's mistake: one sentence, no traceback
+        sys.exit(f"tinygru {cmd}: error: {e}")
+    except (RuntimeError, KeyError, SafetensorError) as e:  # from deep in a library: say what it was and how to see more
         if os.environ.get("TINYGRU_DEBUG"): raise
         sys.exit(f"tinygru {cmd}: error ({type(e).__name__}): {e}. Run with TINYGRU_DEBUG=1 for the full traceback.")
 
