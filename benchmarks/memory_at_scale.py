@@ -4,14 +4,14 @@ The corpus is the shared slice's training stories repeated until it reaches `--g
 whole stories, so the tokenizer and the encoder see ordinary text; nothing learns from it). Each stage runs as its
 own `tinygru` process, as a user would run it:
 
-  1. `tinygru encode` with the shipped tokenizer: reading the text into a `datasets` Arrow table, then encoding it
-     to `train.bin` (the sidecar's `seconds` is the encoding loop alone);
+  1. `tinygru encode` with the shipped tokenizer: the stories streamed from the text file (`iter_stories`), cleaned
+     and encoded a batch at a time into `train.bin` (the sidecar's `seconds` is that loop);
   2. `tinygru train` on that encoded corpus for `--steps` steps of the cpu preset (it finds the `.bin` and skips
      encoding).
 
 Two memory numbers per stage: the peak resident set (`ru_maxrss`, what `time -v` prints), and the peak of its
-anonymous part (`RssAnon`, sampled every 0.1 s), i.e. without the pages of memory-mapped files (Arrow tables,
-the token file), which the kernel can drop and reread at any time. The target is a peak resident set under 1.5 GB
+anonymous part (`RssAnon`, sampled every 0.1 s), i.e. without the pages of memory-mapped files (the token file,
+Arrow tables), which the kernel can drop and reread at any time. The target is a peak resident set under 1.5 GB
 that does not grow with the corpus: run it with `--gb 0.25` beside the default to see that.
 
     python benchmarks/memory_at_scale.py [--gb 2] [--steps 20] [--work DIR]

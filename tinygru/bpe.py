@@ -25,8 +25,12 @@ def _merge_word(w, pair, new):
     "Replace each occurrence of `pair` in the tuple `w` (left to right, not overlapping) by `new`"
     out, i = [], 0
     while i < len(w):
-        if i + 1 < len(w) and w[i] == pair[0] and w[i+1] == pair[1]: out.append(new); i += 2
-        else: out.append(w[i]); i += 1
+        if i + 1 < len(w) and w[i] == pair[0] and w[i+1] == pair[1]:
+            out.append(new)
+            i += 2
+        else:
+            out.append(w[i])
+            i += 1
     return tuple(out)
 
 # %% ../nbs/01_bpe.ipynb #66eb82a0
@@ -36,13 +40,17 @@ class BPE:
                  base:list|None=None # the 256 byte values in id order (default 0..255)
                 ):
         self.base = list(range(256)) if base is None else list(base)
-        if sorted(self.base) != list(range(256)): raise ValueError("`base` must order all 256 byte values exactly once.")
+        if sorted(self.base) != list(range(256)):
+            raise ValueError("`base` must order all 256 byte values exactly once.")
         self.merges = [(bytes(a), bytes(b)) for a, b in merges]
         self.vocab = [bytes([b]) for b in self.base]  # id -> token bytes
         self.ids = {t: i for i, t in enumerate(self.vocab)}
         for a, b in self.merges:
-            if a not in self.ids or b not in self.ids: raise ValueError(f"Merge {a!r}+{b!r} uses a token not made by earlier merges.")
-            if a + b not in self.ids: self.ids[a + b] = len(self.vocab); self.vocab.append(a + b)
+            if a not in self.ids or b not in self.ids:
+                raise ValueError(f"Merge {a!r}+{b!r} uses a token not made by earlier merges.")
+            if a + b not in self.ids:
+                self.ids[a + b] = len(self.vocab)
+                self.vocab.append(a + b)
         self.ranks = {(self.ids[a], self.ids[b]): r for r, (a, b) in enumerate(self.merges)}
         self._cache = {}
 
@@ -86,7 +94,9 @@ def train_bpe(texts, # an iterable of strings
     freqs = list(wc.values())
     counts, where = Counter(), defaultdict(set)  # pair -> weighted count; pair -> indices of words that contain it
     for wi, w in enumerate(words):
-        for p in zip(w, w[1:]): counts[p] += freqs[wi]; where[p].add(wi)
+        for p in zip(w, w[1:]):
+            counts[p] += freqs[wi]
+            where[p].add(wi)
     heap = [(-c, p) for p, c in counts.items()]
     heapq.heapify(heap)
     merges = []
@@ -98,13 +108,18 @@ def train_bpe(texts, # an iterable of strings
             continue
         if c < max(min_frequency, 1): break
         tok = vocab[pair[0]] + vocab[pair[1]]
-        if tok not in ids: ids[tok] = len(vocab); vocab.append(tok)  # two merges can spell the same token
+        if tok not in ids:  # two merges can spell the same token
+            ids[tok] = len(vocab)
+            vocab.append(tok)
         merges.append((vocab[pair[0]], vocab[pair[1]]))
         changed = set()
         for wi in where.pop(pair):  # only the words that contain the pair change
             for p in zip(words[wi], words[wi][1:]): counts[p] -= freqs[wi]
             w = words[wi] = _merge_word(words[wi], pair, ids[tok])
-            for p in zip(w, w[1:]): counts[p] += freqs[wi]; where[p].add(wi); changed.add(p)
+            for p in zip(w, w[1:]):
+                counts[p] += freqs[wi]
+                where[p].add(wi)
+                changed.add(p)
         del counts[pair]
         for p in changed: heapq.heappush(heap, (-counts[p], p))
     return BPE(merges, base)
@@ -115,7 +130,10 @@ def bytes_to_unicode()->dict:
     bs = [*range(ord("!"), ord("~")+1), *range(ord("¡"), ord("¬")+1), *range(ord("®"), ord("ÿ")+1)]
     cs, n = bs[:], 0
     for b in range(256):
-        if b not in bs: bs.append(b); cs.append(256 + n); n += 1
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
     return dict(zip(bs, map(chr, cs)))
 
 def hf_byte_order()->list:

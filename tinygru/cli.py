@@ -57,7 +57,7 @@ def main(argv:list|None=None # arguments after the program name; `None` reads `s
     try: f(**args)  # (its return value is for Python callers: a console script would print it and exit 1)
     except (ValueError, OSError, ArithmeticError) as e:  # a user's mistake: one sentence, no traceback
         sys.exit(f"tinygru {cmd}: error: {e}")
-    except (RuntimeError, KeyError, SafetensorError) as e:  # from deep in a library: say what it was and how to see more
+    except (RuntimeError, KeyError, SafetensorError) as e:  # from deep in a library: say what, and how to see more
         if os.environ.get("TINYGRU_DEBUG"): raise
         sys.exit(f"tinygru {cmd}: error ({type(e).__name__}): {e}. Run with TINYGRU_DEBUG=1 for the full traceback.")
 

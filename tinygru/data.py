@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['HUB_ID', 'EOT', 'SPLIT_PREFIXES', 'EXTS', 'resolve_source', 'split_files', 'read_files', 'clean_story',
-           'load_stories', 'count_paragraphs', 'story_stats', 'plot_story_lengths', 'data_cmd', 'fsync_path',
-           'write_durably']
+           'load_stories', 'iter_stories', 'count_paragraphs', 'story_stats', 'plot_story_lengths', 'data_cmd',
+           'fsync_path', 'write_durably']
 
 # %% ../nbs/00_data.ipynb #f4a9ba36
 import hashlib, os, re, socket, unicodedata
@@ -61,13 +61,15 @@ def _eot_stories(files):
         buf = []
         for row in lines:
             if row["text"].strip() == EOT:
-                yield {"text": "\n".join(buf)}; buf = []
+                yield {"text": "\n".join(buf)}
+                buf = []
             else: buf.append(row["text"])
         if buf: yield {"text": "\n".join(buf)}
 
 # %% ../nbs/00_data.ipynb #6bd18def
 def _check_file(fn):
-    if fn.stat().st_size == 0: raise ValueError(f"Data file {str(fn)!r} is empty: remove it or give a file with stories.")
+    if fn.stat().st_size == 0:
+        raise ValueError(f"Data file {str(fn)!r} is empty: remove it or give a file with stories.")
     with open(fn, "rb") as f: head = f.read(1<<16)
     if fn.suffix == ".parquet": return
     try: head.decode("utf-8")
@@ -84,7 +86,8 @@ def read_files(files:list, # data files of one format
     kind = EXTS[files[0].suffix]
     try:
         if kind == "text" and _has_eot(files[0]):
-            stamp = repr([(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files])  # cache key: re-read edited files
+            # the cache key: edited files are read again
+            stamp = repr([(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files])
             ds = Dataset.from_generator(_eot_stories, gen_kwargs={"files": [str(f) for f in files]},
                                         fingerprint=hashlib.sha256(stamp.encode()).hexdigest())
         elif kind == "text":
@@ -93,7 +96,8 @@ def read_files(files:list, # data files of one format
     except datasets.exceptions.DatasetGenerationError as e:
         cause = e.__cause__ or e.__context__
         if isinstance(cause, UnicodeDecodeError):
-            raise ValueError(f"Data files {[str(f) for f in files]} are not UTF-8 text: convert them to UTF-8.") from None
+            raise ValueError(f"Data files {[str(f) for f in files]} are not UTF-8 text: "
+                             "convert them to UTF-8.") from None
         raise ValueError(f"Could not read {[str(f) for f in files]} as {kind}: {cause or e}") from None
     if "text" not in ds.column_names:
         raise ValueError(f"{[f.name for f in files]} have no 'text' field (columns: {ds.column_names}): "
@@ -101,9 +105,11 @@ def read_files(files:list, # data files of one format
     return ds.select_columns(["text"])
 
 # %% ../nbs/00_data.ipynb #d42f5354
-_MOJIBAKE = {"â€œ": '"', "â€\x9d": '"', "â€™": "'", "â€˜": "'", "â€“": "-", "â€”": "-", "â€¦": "...", "â€Š": " ",
+_MOJIBAKE = {"â€œ": '"', "â€\x9d": '"', "â€™": "'", "â€˜": "'", "â€“": "-", "â€”": "-", "â€¦": "...",
+             "â€Š": " ",
              "â€": '"'}  # the last: a right quote whose final byte was lost; must come after the longer ones
-_TYPO = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-", "…": "..."})
+_TYPO = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-",
+                       "…": "..."})
 _mojibake_re = re.compile("|".join(map(re.escape, _MOJIBAKE)))
 _ctrl_re = re.compile(r"[^\S\n]+")  # whitespace other than newline
 
@@ -122,9 +128,9 @@ def _check_hub():
     url = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
     try: socket.create_connection((url.hostname, url.port or 443), timeout=3).close()
     except OSError:
-        raise ConnectionError(f"Cannot reach the Hugging Face hub ({url.hostname}) to download {HUB_ID}. Point tinygru at "
-                              "local files instead: set TINYGRU_DATA=PATH or pass --data PATH (a directory with "
-                              "train*/validation* files, or a .txt/.jsonl/.parquet file).") from None
+        raise ConnectionError(f"Cannot reach the Hugging Face hub ({url.hostname}) to download {HUB_ID}. "
+                              "Point tinygru at local files instead: set TINYGRU_DATA=PATH or pass --data PATH "
+                              "(a directory with train*/validation* files, or a .txt/.jsonl/.parquet file).") from None
 
 def _hub_split(split, n):
     _check_hub()
@@ -149,7 +155,8 @@ def load_stories(source:str|None=None, # hub id, file or directory; `None`: `$TI
         if "validation" in files: ds = read_files(files[split])
         else:  # no validation files: a seeded carve-out of train; "train" is then the rest
             full = read_files(files["train"])
-            if len(full) < 2: raise ValueError(f"{source!r} has a single story: give at least 2 to split off a validation set.")
+            if len(full) < 2:
+                raise ValueError(f"{source!r} has a single story: give at least 2 to split off a validation set.")
             parts = full.train_test_split(test_size=max(1, round(valid_frac*len(full))), seed=seed, shuffle=True)
             ds = parts["test" if split == "validation" else "train"]
         if n is not None: ds = ds.select(range(min(n, len(ds))))
@@ -158,6 +165,48 @@ def load_stories(source:str|None=None, # hub id, file or directory; `None`: `$TI
         ds = ds.filter(lambda b: [bool(t) for t in b["text"]], batched=True, desc="dropping empty")
     if len(ds) == 0: raise ValueError(f"Split {split!r} of {source!r} holds no text after cleaning: check the files.")
     return ds
+
+# %% ../nbs/00_data.ipynb #its00002
+def _stream_rows(files):
+    "Rows `{'text': ...}` of local data files, read lazily as `read_files` would read them"
+    kind = EXTS[files[0].suffix]
+    if kind == "text" and _has_eot(files[0]): return _eot_stories(files)
+    names = [str(f) for f in files]
+    if kind == "text":
+        return load_dataset("text", data_files=names, sample_by="paragraph", split="train", streaming=True)
+    return load_dataset(kind, data_files=names, split="train", streaming=True)
+
+def _stream(rows, files, clean):
+    n = 0
+    try:
+        for row in rows:
+            if "text" not in row:
+                raise ValueError(f"{[f.name for f in files]} have no 'text' field (fields: {list(row)}): "
+                                 "tinygru reads the stories from a field named 'text'.")
+            t = clean_story(row["text"]) if clean else row["text"]
+            if t or not clean:
+                n += 1
+                yield t
+    except (UnicodeDecodeError, datasets.exceptions.DatasetGenerationError):
+        raise ValueError(f"Data files {[str(f) for f in files]} could not be read as text: "
+                         "convert them to UTF-8.") from None
+    if n == 0: raise ValueError(f"{[str(f) for f in files]} hold no text after cleaning: check the files.")
+
+def iter_stories(source:str|None=None, # hub id, file or directory; `None`: `$TINYGRU_DATA`, else the hub
+                 split:str="train", # "train" or "validation"
+                 clean:bool=True, # apply `clean_story` and drop empty stories
+                 batch_size:int=1024 # rows read at a time from a `Dataset` (the hub, or a carved-out split)
+                ):
+    "The stories of `split`, as `load_stories` gives them, one string at a time; local files are streamed"
+    if split not in SPLIT_PREFIXES: raise ValueError(f"Unknown split {split!r}: use 'train' or 'validation'.")
+    source = resolve_source(source)
+    files = split_files(source) if source != HUB_ID else {}
+    if "validation" not in files:  # the hub, or a carve-out: the Dataset, read a batch at a time
+        ds = load_stories(source, split, clean=clean)
+        return (t for b in ds.iter(batch_size=batch_size) for t in b["text"])
+    fs = [Path(f) for f in files[split]]
+    for fn in fs: _check_file(fn)
+    return _stream(_stream_rows(fs), fs, clean)
 
 # %% ../nbs/00_data.ipynb #ed15a63c
 _word_re = re.compile(r"[A-Za-z']+")
@@ -173,11 +222,15 @@ def story_stats(ds:Dataset, # stories, e.g. from `load_stories`
     words, chars, nbytes, lens, paras = Counter(), Counter(), 0, [], 0
     for t in ds["text"]:
         w = _word_re.findall(t)
-        words.update(x.lower() for x in w); chars.update(t)
-        nbytes += len(t.encode("utf-8")); lens.append(len(w)); paras += count_paragraphs(t)
+        words.update(x.lower() for x in w)
+        chars.update(t)
+        nbytes += len(t.encode("utf-8"))
+        lens.append(len(w))
+        paras += count_paragraphs(t)
     lens.sort()
     return dict(stories=len(lens), bytes=nbytes, chars=sum(chars.values()), words=sum(lens),
-                vocabulary=len(words), mean_words=sum(lens)/len(lens), mean_paragraphs=paras/len(lens), median_words=lens[len(lens)//2],
+                vocabulary=len(words), mean_words=sum(lens)/len(lens), mean_paragraphs=paras/len(lens),
+                median_words=lens[len(lens)//2],
                 max_words=lens[-1], non_ascii_chars=sum(v for c,v in chars.items() if ord(c) > 127),
                 top_words=words.most_common(top), top_chars=chars.most_common(top))
 
@@ -189,7 +242,8 @@ def plot_story_lengths(ds:Dataset, # stories
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(6, 3))
     ax.hist([len(_word_re.findall(t)) for t in ds["text"]], bins=bins, color="tab:blue")
-    ax.set_xlabel("words per story"); ax.set_ylabel("stories")
+    ax.set_xlabel("words per story")
+    ax.set_ylabel("stories")
     return ax
 
 # %% ../nbs/00_data.ipynb #664bab7b
@@ -203,8 +257,10 @@ def data_cmd(data:str=None, # data source: hub id, file or directory (default: $
     ds = load_stories(data, split=split, n=n)
     st = story_stats(ds)
     print(f"source: {resolve_source(data)}  split: {split}")
-    for k in "stories bytes chars words vocabulary mean_words mean_paragraphs median_words max_words non_ascii_chars".split():
-        v = st[k]; print(f"{k:>16}: {v:,.1f}" if isinstance(v, float) else f"{k:>16}: {v:,}")
+    keys = "stories bytes chars words vocabulary mean_words mean_paragraphs median_words max_words non_ascii_chars"
+    for k in keys.split():
+        v = st[k]
+        print(f"{k:>16}: {v:,.1f}" if isinstance(v, float) else f"{k:>16}: {v:,}")
     print(f"{'top_words':>16}: " + " ".join(f"{w}:{c}" for w,c in st["top_words"]))
     print(f"\n{ds[0]['text'][:300]}")
 
@@ -220,11 +276,15 @@ def write_durably(fn:str|Path, # the file to write
                   data:bytes|str # its new content
                  )->Path:
     "Write `fn` so that a crash leaves the old file or the new one, never a part: a temporary file, fsynced, renamed"
-    fn = Path(fn); tmp = fn.with_name(f".{fn.name}.tmp")
+    fn = Path(fn)
+    tmp = fn.with_name(f".{fn.name}.tmp")
     try:
         tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        fsync_path(tmp); os.replace(tmp, fn); fsync_path(fn.parent)
+        fsync_path(tmp)
+        os.replace(tmp, fn)
+        fsync_path(fn.parent)
     except BaseException:
-        tmp.unlink(missing_ok=True); raise
+        tmp.unlink(missing_ok=True)
+        raise
     return fn
 

@@ -37,12 +37,15 @@ def _pooled(like:Tensor, *shape:int)->Tensor:
 
 # %% ../nbs/04b_fast.ipynb #ac4187a7
 def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save:bool)->tuple:
-    "Forward time loop without a graph: `gx` (T,B,3H) is the hoisted input product (scaled by gamma_x when `ln`); returns `hs` and, when `save`, what the backward needs"
-    T, B, H3 = gx.shape; H = H3 // 3
+    ("Forward time loop without a graph: `gx` (T,B,3H) is the hoisted input product (scaled by gamma_x when `ln`); "
+     "returns `hs` and, when `save`, what the backward needs")
+    T, B, H3 = gx.shape
+    H = H3 // 3
     hs = gx.new_empty(T, B, H)
     big = (lambda *s: _pooled(gx, T, *s)) if save else (lambda *s: gx.new_empty(1, *s))
     ghn_s, rz_s, n_s = big(B, H), big(B, 2*H), big(B, H)    # saved for the backward: only what it needs
-    gi = gx.new_empty(B, H3); gi_rz, gi_n = gi[:, :2*H], gi[:, 2*H:]
+    gi = gx.new_empty(B, H3)
+    gi_rz, gi_n = gi[:, :2*H], gi[:, 2*H:]
     bx = torch.cat([bx[:2*H] + bh[:2*H], bx[2*H:]])        # the r, z rows of b_hh join the input side's bias
     # two hidden-side products: r, z rows added straight onto the input side, the candidate's straight into its
     # saved buffer (this beats one product followed by an add and a copy)
@@ -65,7 +68,8 @@ def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save
             rs.addcmul_(mu, mu, value=-1).rsqrt_()                              # s = 1/sigma (eps is in qx)
             torch.addcmul(gx_l[t], mu, cx, value=-1, out=ghat_l[t])             # G - mu c_x (kept for the backward)
             torch.addcmul(bx, ghat_l[t], rs, out=gi)                            # (G - mu c_x) s + W_x beta_x + b_ih
-            torch.sub(h, mu, out=hbar).mul_(rs)                                 # (h - mu) s; gamma_h, beta_h are in wh, bh
+            # (h - mu) s; gamma_h, beta_h are in wh, bh
+            torch.sub(h, mu, out=hbar).mul_(rs)
         else: torch.add(gx_l[t], bx, out=gi)
         hn = hbar if ln else h
         torch.addmm(gi_rz, hn, wht_rz, out=rz).sigmoid_()
@@ -76,8 +80,10 @@ def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save
     return (hs, ghn_s, rz_s, n_s) + ((hbar_s, mu_s, rs_s, ghat_s) if ln else ())
 
 # %% ../nbs/04b_fast.ipynb #18b69700
-def _bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None, rs_s=None, ghat_s=None, *, D:int, ln:bool)->tuple:
-    "Backward time loop: the gradients of `gx` (T,B,3H), of the candidate's hidden pre-activation (T,B,H), the layer norm's row sums `D m1, D m2` (T,B,1) and of `h0`"
+def _bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None, rs_s=None, ghat_s=None,
+              *, D:int, ln:bool)->tuple:
+    ("Backward time loop: the gradients of `gx` (T,B,3H), of the candidate's hidden pre-activation (T,B,H), "
+     "the layer norm's row sums `D m1, D m2` (T,B,1) and of `h0`")
     T, B, H = hs.shape
     dgx_s, dghn_s = _pooled(hs, T, B, 3*H), _pooled(hs, T, B, H)
     dgi, wh_rz, wh_n = hs.new_empty(B, 3*H), wh[:2*H], wh[2*H:]
@@ -127,13 +133,18 @@ if triton is not None:
     @triton.jit
     def _gru_fwd_step(gx, gh, h, h_out, h_lp, rz, n_out, ghn, hbar, mu_out, rs_out, sx, qx, cx, ch, bx, bh,
                       H, inv_d, eps, LN: tl.constexpr, SAVE: tl.constexpr, LP: tl.constexpr, BLOCK: tl.constexpr):
-        "One forward step for one row: gates from the hoisted input product `gx` and the raw hidden product `gh = h W^T`"
+        ("One forward step for one row: gates from the hoisted input product `gx` and the raw hidden product "
+         "`gh = h W^T`")
         b = tl.program_id(0)
-        c = tl.arange(0, BLOCK); m = c < H
+        c = tl.arange(0, BLOCK)
+        m = c < H
         g = b * 3 * H + c
         hv = tl.load(h + b * H + c, mask=m, other=0.0)
-        xr, xz, xn = tl.load(gx + g, mask=m, other=0.0), tl.load(gx + g + H, mask=m, other=0.0), tl.load(gx + g + 2*H, mask=m, other=0.0)
-        hr, hz, hn = tl.load(gh + g, mask=m, other=0.0).to(tl.float32), tl.load(gh + g + H, mask=m, other=0.0).to(tl.float32), tl.load(gh + g + 2*H, mask=m, other=0.0).to(tl.float32)
+        xr, xz, xn = (tl.load(gx + g, mask=m, other=0.0), tl.load(gx + g + H, mask=m, other=0.0),
+                      tl.load(gx + g + 2*H, mask=m, other=0.0))
+        hr, hz, hn = (tl.load(gh + g, mask=m, other=0.0).to(tl.float32),
+                      tl.load(gh + g + H, mask=m, other=0.0).to(tl.float32),
+                      tl.load(gh + g + 2*H, mask=m, other=0.0).to(tl.float32))
         if LN:   # joint statistics of [x, h]: the x parts arrive precomputed (divided by D)
             mu = tl.load(sx + b) + tl.sum(hv, 0) * inv_d
             rs = 1.0 / tl.sqrt(tl.load(qx + b) + tl.sum(hv * hv, 0) * inv_d - mu * mu + eps)
@@ -143,19 +154,26 @@ if triton is not None:
             hr = (hr - mu * tl.load(ch + c, mask=m, other=0.0)) * rs
             hz = (hz - mu * tl.load(ch + H + c, mask=m, other=0.0)) * rs
             hn = (hn - mu * tl.load(ch + 2*H + c, mask=m, other=0.0)) * rs
-        xr += tl.load(bx + c, mask=m, other=0.0); xz += tl.load(bx + H + c, mask=m, other=0.0); xn += tl.load(bx + 2*H + c, mask=m, other=0.0)
-        hr += tl.load(bh + c, mask=m, other=0.0); hz += tl.load(bh + H + c, mask=m, other=0.0); hn += tl.load(bh + 2*H + c, mask=m, other=0.0)
+        xr += tl.load(bx + c, mask=m, other=0.0)
+        xz += tl.load(bx + H + c, mask=m, other=0.0)
+        xn += tl.load(bx + 2*H + c, mask=m, other=0.0)
+        hr += tl.load(bh + c, mask=m, other=0.0)
+        hz += tl.load(bh + H + c, mask=m, other=0.0)
+        hn += tl.load(bh + 2*H + c, mask=m, other=0.0)
         r, z = _sigmoid(xr + hr), _sigmoid(xz + hz)
         n = 2.0 * _sigmoid(2.0 * (xn + r * hn)) - 1.0          # tanh
         hnew = n + z * (hv - n)
         tl.store(h_out + b * H + c, hnew, mask=m)
         if LP: tl.store(h_lp + b * H + c, hnew, mask=m)        # the next step's product operand (bf16/fp16)
         if SAVE:
-            tl.store(rz + b * 2 * H + c, r, mask=m); tl.store(rz + b * 2 * H + H + c, z, mask=m)
-            tl.store(n_out + b * H + c, n, mask=m); tl.store(ghn + b * H + c, hn, mask=m)
+            tl.store(rz + b * 2 * H + c, r, mask=m)
+            tl.store(rz + b * 2 * H + H + c, z, mask=m)
+            tl.store(n_out + b * H + c, n, mask=m)
+            tl.store(ghn + b * H + c, hn, mask=m)
             if LN:
                 tl.store(hbar + b * H + c, (hv - mu) * rs, mask=m)
-                tl.store(mu_out + b, mu); tl.store(rs_out + b, rs)
+                tl.store(mu_out + b, mu)
+                tl.store(rs_out + b, rs)
 
     @triton.jit
     def _gru_bwd_step(dhat, dh, a1, a2, zu, hbu, muu, rsu, m1_out, m2_out, dh0,          # B part: finish step u = t+1
@@ -163,7 +181,8 @@ if triton is not None:
                       H, inv_d, LN: tl.constexpr, DO_B: tl.constexpr, DO_A: tl.constexpr, BLOCK: tl.constexpr):
         "Backward through time for one row: finish step t+1 (its layer norm, given dhat = dgh W) and start step t"
         b = tl.program_id(0)
-        c = tl.arange(0, BLOCK); m = c < H
+        c = tl.arange(0, BLOCK)
+        m = c < H
         row = b * H + c
         g = b * 3 * H + c
         d = tl.zeros([BLOCK], dtype=tl.float32)
@@ -172,18 +191,22 @@ if triton is not None:
             zv = tl.load(zu + b * 2 * H + H + c, mask=m, other=0.0)
             dhv = tl.load(dhat + row, mask=m, other=0.0).to(tl.float32)
             if LN:
-                hb = tl.load(hbu + row, mask=m, other=0.0); rs = tl.load(rsu + b)
+                hb = tl.load(hbu + row, mask=m, other=0.0)
+                rs = tl.load(rsu + b)
                 m1 = tl.load(a1 + b) + tl.sum(dhv, 0)                                               # D m1
                 m2 = (tl.load(a2 + b) - tl.load(muu + b) * tl.load(a1 + b)) * rs + tl.sum(dhv * hb, 0)  # D m2
-                tl.store(m1_out + b, m1); tl.store(m2_out + b, m2)
+                tl.store(m1_out + b, m1)
+                tl.store(m2_out + b, m2)
                 d = dv * zv + (dhv - (m1 + hb * m2) * inv_d) * rs
             else:
                 d = dv * zv + dhv
             if not DO_A: tl.store(dh0 + row, d, mask=m)
         if DO_A:
             d += tl.load(dhs + row, mask=m, other=0.0)
-            r = tl.load(rz + b * 2 * H + c, mask=m, other=0.0); z = tl.load(rz + b * 2 * H + H + c, mask=m, other=0.0)
-            nv = tl.load(n + row, mask=m, other=0.0); gn = tl.load(ghn + row, mask=m, other=0.0)
+            r = tl.load(rz + b * 2 * H + c, mask=m, other=0.0)
+            z = tl.load(rz + b * 2 * H + H + c, mask=m, other=0.0)
+            nv = tl.load(n + row, mask=m, other=0.0)
+            gn = tl.load(ghn + row, mask=m, other=0.0)
             hp = tl.load(hprev + row, mask=m, other=0.0)
             dan = d * (1.0 - z) * (1.0 - nv * nv)
             dr = dan * gn
@@ -191,17 +214,25 @@ if triton is not None:
             daz = d * (hp - nv) * z * (1.0 - z)
             dgn = dan * r
             tl.store(dh + row, d, mask=m)
-            tl.store(dgh + g, dar, mask=m); tl.store(dgh + g + H, daz, mask=m); tl.store(dgh + g + 2*H, dgn, mask=m)
+            tl.store(dgh + g, dar, mask=m)
+            tl.store(dgh + g + H, daz, mask=m)
+            tl.store(dgh + g + 2*H, dgn, mask=m)
             tl.store(dghn + row, dgn, mask=m)
             if LN:
                 rs = tl.load(rs_t + b)
-                tl.store(dgx + g, dar * rs, mask=m); tl.store(dgx + g + H, daz * rs, mask=m); tl.store(dgx + g + 2*H, dan * rs, mask=m)
-                cr, cz, cn = tl.load(cx + c, mask=m, other=0.0), tl.load(cx + H + c, mask=m, other=0.0), tl.load(cx + 2*H + c, mask=m, other=0.0)
+                tl.store(dgx + g, dar * rs, mask=m)
+                tl.store(dgx + g + H, daz * rs, mask=m)
+                tl.store(dgx + g + 2*H, dan * rs, mask=m)
+                cr, cz, cn = (tl.load(cx + c, mask=m, other=0.0), tl.load(cx + H + c, mask=m, other=0.0),
+                              tl.load(cx + 2*H + c, mask=m, other=0.0))
                 tl.store(a1 + b, tl.sum(dar * cr + daz * cz + dan * cn, 0))
-                gr, gz, gnx = tl.load(gx + g, mask=m, other=0.0), tl.load(gx + g + H, mask=m, other=0.0), tl.load(gx + g + 2*H, mask=m, other=0.0)
+                gr, gz, gnx = (tl.load(gx + g, mask=m, other=0.0), tl.load(gx + g + H, mask=m, other=0.0),
+                               tl.load(gx + g + 2*H, mask=m, other=0.0))
                 tl.store(a2 + b, tl.sum(dar * gr + daz * gz + dan * gnx, 0))
             else:
-                tl.store(dgx + g, dar, mask=m); tl.store(dgx + g + H, daz, mask=m); tl.store(dgx + g + 2*H, dan, mask=m)
+                tl.store(dgx + g, dar, mask=m)
+                tl.store(dgx + g + H, daz, mask=m)
+                tl.store(dgx + g + 2*H, dan, mask=m)
 
 # %% ../nbs/04b_fast.ipynb #2d85a3a7
 def _launch(H:int)->dict:
@@ -210,8 +241,10 @@ def _launch(H:int)->dict:
     return dict(BLOCK=block, num_warps=min(16, max(4, block // 256)))
 
 def _tri_fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save:bool, mm_dtype=None)->tuple:
-    "`_fwd_loop` on CUDA: per step one product `h W_h^T` (in `mm_dtype` if given) and one fused kernel (`_gru_fwd_step`)"
-    T, B, H3 = gx.shape; H = H3 // 3
+    ("`_fwd_loop` on CUDA: per step one product `h W_h^T` (in `mm_dtype` if given) and one fused kernel "
+     "(`_gru_fwd_step`)")
+    T, B, H3 = gx.shape
+    H = H3 // 3
     hs = gx.new_empty(T, B, H)
     big = (lambda *s: gx.new_empty(T, *s)) if save else (lambda *s: gx.new_empty(1, *s))
     ghn_s, rz_s, n_s = big(B, H), big(B, 2*H), big(B, H)
@@ -234,14 +267,16 @@ def _tri_fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, 
 
 def _tri_bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None, rs_s=None, gx=None, *, D:int, ln:bool,
                   mm_dtype=None)->tuple:
-    "`_bwd_loop` on CUDA: per step one product `dgh W_h` (in `mm_dtype` if given) and one fused kernel (`_gru_bwd_step`)"
+    ("`_bwd_loop` on CUDA: per step one product `dgh W_h` (in `mm_dtype` if given) and one fused kernel "
+     "(`_gru_bwd_step`)")
     T, B, H = hs.shape
     dhs = dhs.contiguous()                                   # the kernel reads whole rows
     dgx_s, dghn_s = hs.new_empty(T, B, 3*H), hs.new_empty(T, B, H)
     m1_s, m2_s = (hs.new_empty(T, B, 1), hs.new_empty(T, B, 1)) if ln else (hs, hs)   # without ln: unused
     if not ln: gx, cx, hbar_s, mu_s, rs_s = hs, hs, hs, hs, hs
     mm_dt = mm_dtype or hs.dtype
-    dgh, dhat, dh, dh0 = hs.new_empty(B, 3*H, dtype=mm_dt), hs.new_empty(B, H, dtype=mm_dt), hs.new_empty(B, H), hs.new_empty(B, H)
+    dgh, dhat, dh, dh0 = (hs.new_empty(B, 3*H, dtype=mm_dt), hs.new_empty(B, H, dtype=mm_dt),
+                          hs.new_empty(B, H), hs.new_empty(B, H))
     a1, a2, kw, wh = hs.new_empty(B), hs.new_empty(B), _launch(H), wh.to(mm_dt)
     def step(u, t, finish, start):   # finish step u = t+1 (needs dhat = dgh W_h), start step t
         _gru_bwd_step[(B,)](dhat, dh, a1, a2, rz_s[u], hbar_s[u], mu_s[u], rs_s[u], m1_s[u], m2_s[u], dh0,
@@ -259,7 +294,8 @@ def _tri_bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None,
 _GRAPHS, _MAX_GRAPHS, _USE_GRAPHS, _GRAPH_LOCK = {}, 8, [True], threading.RLock()
 
 def _graphed(loop, *args, **kw):
-    "Run `loop(*args, **kw)` by replaying a CUDA graph captured on first use for these shapes; outputs are fresh copies (an input handed back as an output is the caller's own tensor)"
+    ("Run `loop(*args, **kw)` by replaying a CUDA graph captured on first use for these shapes; outputs are fresh "
+     "copies (an input handed back as an output is the caller's own tensor)")
     if not _USE_GRAPHS[0] or torch.cuda.is_current_stream_capturing(): return loop(*args, **kw)
     with _GRAPH_LOCK: return _graphed_locked(loop, *args, **kw)   # the cache and the static buffers are shared
 
@@ -271,14 +307,17 @@ def _graphed_locked(loop, *args, **kw):
         ins = [None if a is None else a.clone() for a in args]   # the graph reads its inputs from these addresses
         stream = torch.cuda.current_stream()
         try:
-            side = torch.cuda.Stream(); side.wait_stream(stream)
+            side = torch.cuda.Stream()
+            side.wait_stream(stream)
             with torch.cuda.stream(side): loop(*ins, **kw)      # warm-up: kernel compilation, library handles
             stream.wait_stream(side)
             graph = torch.cuda.CUDAGraph()
             with torch.cuda.graph(graph, capture_error_mode="thread_local"): outs = loop(*ins, **kw)
         except RuntimeError as e:
-            torch.cuda.set_stream(stream); torch.cuda.synchronize()   # a failed capture can leave its stream current
-            import warnings; warnings.warn(f"CUDA graph capture failed ({e}); running the GRU loops without graphs.")
+            torch.cuda.set_stream(stream)   # a failed capture can leave its stream current
+            torch.cuda.synchronize()
+            import warnings
+            warnings.warn(f"CUDA graph capture failed ({e}); running the GRU loops without graphs.")
             _USE_GRAPHS[0] = False
             return loop(*args, **kw)
         while len(_GRAPHS) >= _MAX_GRAPHS: _GRAPHS.pop(next(iter(_GRAPHS)))   # the least recently used
@@ -293,7 +332,8 @@ def _graphed_locked(loop, *args, **kw):
 _GRAPH_MAX_WORK = 1 << 18    # batch x hidden above which a step's own GPU work hides the launches: no graphs
 
 def _loops(gx:Tensor, graphs:bool, mm_dtype=None)->tuple:
-    "The forward and backward time loops for `gx` (T,B,3H): Triton kernels on CUDA in float32 (replayed as graphs when `graphs` and the steps are small), else eager"
+    ("The forward and backward time loops for `gx` (T,B,3H): Triton kernels on CUDA in float32 (replayed as graphs "
+     "when `graphs` and the steps are small), else eager")
     if triton is None or not gx.is_cuda or gx.dtype != torch.float32: return _fwd_loop, _bwd_loop
     if graphs and gx.shape[1] * gx.shape[2] // 3 <= _GRAPH_MAX_WORK:
         return partial(_graphed, _tri_fwd_loop, mm_dtype=mm_dtype), partial(_graphed, _tri_bwd_loop, mm_dtype=mm_dtype)
@@ -337,7 +377,8 @@ class LNGRUFunction(torch.autograd.Function):
         dwh[:2*H] = hprod(dgx_s[:, :, :2*H])
         if ln:
             dwh[2*H:] = hprod(dghn_s, hbar_s)
-            dcx, dbx = dGX.t() @ mu_s.view(T*B).neg(), dGX.t() @ rs_s.reciprocal().view(T*B)  # two mv: faster than one (TB,2) mm
+            # two mv: faster than one (TB,2) mm
+            dcx, dbx = dGX.t() @ mu_s.view(T*B).neg(), dGX.t() @ rs_s.reciprocal().view(T*B)
             dwh[:2*H] += dcx[:2*H, None]                         # the -mu term: -sum dgx mu = dcx
             rs2 = rs_s * rs_s
             dsx, dqx = mu_s * rs2 * m2_s - rs_s * m1_s, -0.5 * rs2 * m2_s      # m1_s, m2_s hold D m1, D m2
@@ -356,10 +397,12 @@ def ln_gru_sequence(cell:nn.Module, # the layer's parameters: a `LayerNormGRUCel
                     weight_hh:Tensor|None=None # the recurrent matrix to use instead of the cell's (a DropConnect copy)
                    )->Tensor:
     "The states (T, B, H) of `cell` run over `x` by the fast path (`LNGRUFunction`)"
-    E, H = cell.n_in, cell.n_hidden; D = E + H
+    E, H = cell.n_in, cell.n_hidden
+    D = E + H
     dev = x.device.type   # under CUDA autocast the Triton path's matrix products take autocast's dtype
     lowp = torch.get_autocast_dtype(dev) if dev == "cuda" and torch.is_autocast_enabled(dev) else None
-    on_device = torch.cuda.device(x.device) if dev == "cuda" else nullcontext()   # Triton launches on the current device
+    # Triton launches on the current device
+    on_device = torch.cuda.device(x.device) if dev == "cuda" else nullcontext()
     with torch.autocast(dev, enabled=False), on_device:
         wi, bi, bh = cell.weight_ih, cell.bias_ih, cell.bias_hh
         wh = cell.weight_hh if weight_hh is None else weight_hh

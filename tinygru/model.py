@@ -17,7 +17,8 @@ from huggingface_hub import PyTorchModelHubMixin
 
 # %% ../nbs/04_gru.ipynb #8c92849e
 class LayerNormGRUCell(nn.Module):
-    "One GRU step with layer norm over the concatenated `[x, h]` feeding the gates (`layer_norm=False`: the classic GRU)"
+    ("One GRU step with layer norm over the concatenated `[x, h]` feeding the gates "
+     "(`layer_norm=False`: the classic GRU)")
     def __init__(self, n_in:int, # input size E
                  n_hidden:int, # state size H
                  layer_norm:bool=True, # normalise `[x, h]` before the gates
@@ -31,20 +32,25 @@ class LayerNormGRUCell(nn.Module):
         if layer_norm:
             self.ln_weight = nn.Parameter(torch.ones(n_in + n_hidden))
             self.ln_bias = nn.Parameter(torch.zeros(n_in + n_hidden))
-        else: self.register_parameter("ln_weight", None); self.register_parameter("ln_bias", None)
+        else:
+            self.register_parameter("ln_weight", None)
+            self.register_parameter("ln_bias", None)
         self.reset_parameters()
 
     def reset_parameters(self):
         k = 1/math.sqrt(self.n_hidden)
         for w in (self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh): nn.init.uniform_(w, -k, k)
-        if self.layer_norm: nn.init.ones_(self.ln_weight); nn.init.zeros_(self.ln_bias)
+        if self.layer_norm:
+            nn.init.ones_(self.ln_weight)
+            nn.init.zeros_(self.ln_bias)
 
     def step(self, x:Tensor, # input (B, E)
              h:Tensor, # previous state (B, H)
              weight_hh:Tensor|None=None): # the recurrent matrix to use instead of `self.weight_hh` (a DropConnect copy)
         "One step; returns `(h_new, r, z, n)`"
         if self.layer_norm:
-            u = F.layer_norm(torch.cat([x, h], -1), (self.n_in + self.n_hidden,), self.ln_weight, self.ln_bias, self.eps)
+            u = F.layer_norm(torch.cat([x, h], -1), (self.n_in + self.n_hidden,), self.ln_weight, self.ln_bias,
+                             self.eps)
             xn, hn = u[:, :self.n_in], u[:, self.n_in:]
         else: xn, hn = x, h
         ir, iz, in_ = F.linear(xn, self.weight_ih, self.bias_ih).chunk(3, -1)
@@ -66,7 +72,8 @@ def naive_gru(cell:LayerNormGRUCell, # the cell to run
     "Run `cell` over `x` one step at a time: outputs (B, T, H) and the last state (the reference loop)"
     out = []
     for t in range(x.shape[1]):
-        h = cell(x[:, t], h, weight_hh); out.append(h)
+        h = cell(x[:, t], h, weight_hh)
+        out.append(h)
     return torch.stack(out, 1), h
 
 # %% ../nbs/04_gru.ipynb #09004af9
@@ -82,7 +89,8 @@ class SeqDropout(nn.Module):
                )->Tensor:
         if not self.training or self.p == 0: return x
         if not self.locked: return F.dropout(x, self.p, True)
-        shape = list(x.shape); shape[time_dim] = 1
+        shape = list(x.shape)
+        shape[time_dim] = 1
         return x * x.new_empty(shape).bernoulli_(1 - self.p).div_(1 - self.p)
 
 class GRU(nn.Module):
@@ -99,7 +107,8 @@ class GRU(nn.Module):
                  locked:bool=False): # the dropout between layers shares one mask across time
         super().__init__()
         if impl not in ("fast", "naive"): raise ValueError(f"Unknown GRU impl {impl!r}: use 'fast' or 'naive'.")
-        self.n_hidden, self.n_layers, self.impl, self.cuda_graphs, self.weight_drop = n_hidden, n_layers, impl, cuda_graphs, weight_drop
+        (self.n_hidden, self.n_layers, self.impl,
+         self.cuda_graphs, self.weight_drop) = n_hidden, n_layers, impl, cuda_graphs, weight_drop
         self.cells = nn.ModuleList(LayerNormGRUCell(n_in if i == 0 else n_hidden, n_hidden, layer_norm, eps)
                                    for i in range(n_layers))
         self.drop = SeqDropout(dropout, locked)
@@ -109,26 +118,34 @@ class GRU(nn.Module):
                )->tuple:
         "Outputs of the last layer (B, T, H) and the final states (n_layers, B, H)"
         if x.dim() != 3 or x.shape[1] == 0:
-            raise ValueError(f"GRU takes input of shape (batch, time, features) with at least one step, got {tuple(x.shape)}.")
+            raise ValueError(f"GRU takes input of shape (batch, time, features) with at least one step, "
+                             f"got {tuple(x.shape)}.")
         B, T, _ = x.shape
         if h is None: h = x.new_zeros(self.n_layers, B, self.n_hidden, dtype=self.cells[0].weight_hh.dtype)
         if h.shape != (self.n_layers, B, self.n_hidden):
             raise ValueError(f"State has shape {tuple(h.shape)}, expected {(self.n_layers, B, self.n_hidden)} "
                              "(n_layers, batch, n_hidden): pass the `h` a previous call returned, or None.")
-        # the fast path is the next notebook's: imported here, not at the top, so the modules follow the notebooks' order
+        # the fast path is the next notebook's: imported here, not at the top, so the modules follow the
+        # notebooks' order
         from tinygru.fast import ln_gru_sequence
         step = T == 1 and not torch.is_grad_enabled()
         y, hn = (x if step else x.transpose(0, 1)), []
         for i, cell in enumerate(self.cells):
             if i: y = self.drop(y, 1 if step else 0)
-            # DropConnect: a masked copy of W_hh for the whole sequence; only the weight changes, so the fast path stays fast
+            # DropConnect: a masked copy of W_hh for the whole sequence; only the weight changes, so the fast path
+            # stays fast
             wh = F.dropout(cell.weight_hh, self.weight_drop) if self.training and self.weight_drop else None
             if step:
                 with torch.autocast(y.device.type, enabled=False):
-                    dt = cell.weight_ih.dtype; y = cell(y[:, 0].to(dt), h[i].to(dt), wh)[:, None]
+                    dt = cell.weight_ih.dtype
+                    y = cell(y[:, 0].to(dt), h[i].to(dt), wh)[:, None]
                 hn.append(y[:, 0])
-            elif self.impl == "fast": y = ln_gru_sequence(cell, y, h[i], self.cuda_graphs, wh); hn.append(y[-1])
-            else: y = naive_gru(cell, y.transpose(0, 1), h[i], wh)[0].transpose(0, 1); hn.append(y[-1])
+            elif self.impl == "fast":
+                y = ln_gru_sequence(cell, y, h[i], self.cuda_graphs, wh)
+                hn.append(y[-1])
+            else:
+                y = naive_gru(cell, y.transpose(0, 1), h[i], wh)[0].transpose(0, 1)
+                hn.append(y[-1])
         return (y if step else y.transpose(0, 1)), torch.stack(hn)
 
     @torch.no_grad()
@@ -142,8 +159,13 @@ class GRU(nn.Module):
         for i, cell in enumerate(self.cells):
             hi, out, r_, z_ = h[i], [], [], []
             for t in range(T):
-                hi, r, z, _ = cell.step(y[:, t], hi); out.append(hi); r_.append(r); z_.append(z)
-            y = torch.stack(out, 1); rs.append(torch.stack(r_, 1)); zs.append(torch.stack(z_, 1))
+                hi, r, z, _ = cell.step(y[:, t], hi)
+                out.append(hi)
+                r_.append(r)
+                z_.append(z)
+            y = torch.stack(out, 1)
+            rs.append(torch.stack(r_, 1))
+            zs.append(torch.stack(z_, 1))
         return dict(r=torch.stack(rs), z=torch.stack(zs))
 
 # %% ../nbs/04_gru.ipynb #5cfcaaef
@@ -261,7 +283,8 @@ class GRULM(nn.Module, PyTorchModelHubMixin, library_name="tinygru", repo_url="h
 
     def generate_model_card(self, *args, **kwargs):
         "The model card (`MODEL_CARD`) with this model's shape filled in; keyword arguments fill the rest"
-        return super().generate_model_card(*args, **{**asdict(self.cfg), "num_params": f"{self.num_params():,}", **kwargs})
+        return super().generate_model_card(*args, **{**asdict(self.cfg), "num_params": f"{self.num_params():,}",
+                                                     **kwargs})
 
     def num_params(self)->int:
         "Number of parameters (a tied matrix counted once)"

@@ -30,7 +30,9 @@ def _text_batches(texts, batch_size=1000):
     buf = []
     for t in texts:
         buf.append(t)
-        if len(buf) == batch_size: yield buf; buf = []
+        if len(buf) == batch_size:
+            yield buf
+            buf = []
     if buf: yield buf
 
 def train_tokenizer(texts, # a `Dataset` with a `text` column, or an iterable of strings
@@ -42,7 +44,8 @@ def train_tokenizer(texts, # a `Dataset` with a `text` column, or an iterable of
     "Train a BPE tokenizer of `kind` on `texts`, with the special token `<|endoftext|>` (id 0)"
     if kind not in KINDS: raise ValueError(f"Unknown tokenizer kind {kind!r}: use one of {', '.join(KINDS)}.")
     if kind == "byte_level_bpe" and vocab_size < 257:
-        raise ValueError(f"vocab_size={vocab_size} is too small for byte-level BPE: it needs 256 bytes + 1 special token, so at least 257.")
+        raise ValueError(f"vocab_size={vocab_size} is too small for byte-level BPE: "
+                         "it needs 256 bytes + 1 special token, so at least 257.")
     if vocab_size < 3: raise ValueError(f"vocab_size={vocab_size} is too small: use at least a few hundred.")
     if kind == "byte_level_bpe":
         tok = Tokenizer(models.BPE())
@@ -87,7 +90,8 @@ def save_tokenizer(tok:Tokenizer, # a trained tokenizer
                   )->Path:
     "Save `tok` as `path/tokenizer.json`; returns the file's path"
     path = Path(path).expanduser()
-    if path.suffix == ".json": raise ValueError(f"{str(path)!r} looks like a file: give the directory to write {TOKENIZER_FILE} into.")
+    if path.suffix == ".json":
+        raise ValueError(f"{str(path)!r} looks like a file: give the directory to write {TOKENIZER_FILE} into.")
     path.mkdir(parents=True, exist_ok=True)
     write_durably(path/TOKENIZER_FILE, tok.to_str(pretty=True))  # never a half-written file, even if killed
     return path/TOKENIZER_FILE
@@ -101,7 +105,8 @@ def load_tokenizer(path:str|Path # a directory holding `tokenizer.json`, or the 
         raise FileNotFoundError(f"No tokenizer at {str(fn)!r}: train one with `tinygru tokenizer --out DIR` "
                                 f"and pass that DIR (or its {TOKENIZER_FILE}).")
     try: return Tokenizer.from_file(str(fn))
-    except Exception as e: raise ValueError(f"{str(fn)!r} is not a tokenizer.json that `tokenizers` can read: {e}") from None
+    except Exception as e:
+        raise ValueError(f"{str(fn)!r} is not a tokenizer.json that `tokenizers` can read: {e}") from None
 
 # %% ../nbs/02_tokenizer.ipynb #f40cf2ce
 def _parts(x):
@@ -114,7 +119,8 @@ def _content_hash(j:dict)->str:
     "Hash of a parsed `tokenizer.json`: model type, vocabulary, merges, special tokens and component types"
     model = j["model"]
     merges = [m.split(" ", 1) if isinstance(m, str) else list(m) for m in model.get("merges", [])]
-    content = dict(model=model["type"], vocab=sorted(model.get("vocab", {}).items(), key=lambda kv: kv[1]), merges=merges,
+    content = dict(model=model["type"], vocab=sorted(model.get("vocab", {}).items(), key=lambda kv: kv[1]),
+                   merges=merges,
                    added=sorted((t["id"], t["content"], bool(t.get("special"))) for t in j.get("added_tokens", [])),
                    parts=[_parts(j.get(k)) for k in ("normalizer", "pre_tokenizer", "decoder")])
     return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
@@ -152,7 +158,8 @@ def tokenizer_cmd(data:str=None, # data source: hub id, file or directory (defau
 
 @call_parse
 def tokenize_cmd(tokenizer:str="tokenizer", # directory of tokenizer.json (or the file)
-                 text:Param("text to tokenize (positional)", str, opt=False, nargs="?")="Once upon a time, there was a little dog.",
+                 text:Param("text to tokenize (positional)", str, opt=False,
+                            nargs="?")="Once upon a time, there was a little dog.",
                 ):
     "Print the tokens and ids of TEXT"
     tok = load_tokenizer(tokenizer)

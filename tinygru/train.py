@@ -25,7 +25,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_model, save_model
 from tokenizers import decoders
 
-from .data import fsync_path, load_stories, resolve_source, write_durably
+from .data import fsync_path, iter_stories, resolve_source, write_durably
 from .tokenizer import eot_id, load_tokenizer, same_tokenizer, save_tokenizer, train_tokenizer, tokenizer_hash
 from .encode import encode_corpus, get_batch, load_tokens, read_meta
 from .model import GRULM, ModelConfig
@@ -77,12 +77,15 @@ class TrainConfig:
     compile: bool = False  # torch.compile the model (CUDA)
 
     def __post_init__(self):
-        for k in ("batch_size", "seq_len", "grad_accum", "max_steps", "eval_every", "eval_tokens", "log_every", "ckpt_every", "keep_last"):
+        for k in ("batch_size", "seq_len", "grad_accum", "max_steps", "eval_every", "eval_tokens", "log_every",
+                  "ckpt_every", "keep_last"):
             v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{k} must be a positive integer, got {v!r}.")
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise ValueError(f"{k} must be a positive integer, got {v!r}.")
         for k in ("dropout", "weight_drop", "embed_drop"):
             if not 0 <= getattr(self, k) < 1: raise ValueError(f"{k} must be in [0, 1), got {getattr(self, k)}.")
-        if not (self.lr > 0 and 0 <= self.min_lr <= self.lr): raise ValueError(f"Need lr > 0 and 0 <= min_lr <= lr, got lr={self.lr}, min_lr={self.min_lr}.")
+        if not (self.lr > 0 and 0 <= self.min_lr <= self.lr):
+            raise ValueError(f"Need lr > 0 and 0 <= min_lr <= lr, got lr={self.lr}, min_lr={self.min_lr}.")
 
     def model_config(self, vocab_size:int)->ModelConfig:
         return ModelConfig(vocab_size=vocab_size, n_embd=self.n_embd, n_hidden=self.n_hidden,
@@ -92,9 +95,10 @@ class TrainConfig:
 
 # %% ../nbs/05_train.ipynb #ce5b81eb
 PRESETS = {
-    "cpu": dict(vocab_size=4096, n_embd=512, n_hidden=512, n_layers=1, tie_weights=True, dropout=0.35, locked_dropout=True,
-                weight_drop=0.3, embed_drop=0.1, weight_decay=0.2, batch_size=64, seq_len=64, max_steps=1500, lr=3e-3,
-                min_lr=1e-4, warmup_steps=100, eval_every=100, ckpt_every=100, eval_tokens=54000),
+    "cpu": dict(vocab_size=4096, n_embd=512, n_hidden=512, n_layers=1, tie_weights=True, dropout=0.35,
+                locked_dropout=True, weight_drop=0.3, embed_drop=0.1, weight_decay=0.2, batch_size=64, seq_len=64,
+                max_steps=1500, lr=3e-3, min_lr=1e-4, warmup_steps=100, eval_every=100, ckpt_every=100,
+                eval_tokens=54000),
     "gpu": dict(vocab_size=4096, n_embd=768, n_hidden=2048, n_layers=2, dropout=0.1, batch_size=256, seq_len=256,
                 max_steps=20000, lr=2e-3, min_lr=1e-4, warmup_steps=500, eval_every=1000, ckpt_every=1000,
                 eval_tokens=1 << 20),
@@ -193,13 +197,15 @@ def evaluate(model, tokens, tok, # model, 1-d token array, tokenizer
     n_tok = min(len(tokens), max_tokens + 1) if max_tokens else len(tokens)
     L = (n_tok - 1) // batch_size  # each of the batch_size streams predicts L tokens
     if L < 1: raise ValueError(f"Too few tokens ({n_tok}) to evaluate with batch_size={batch_size}.")
-    was_training = model.training; model.eval()
+    was_training = model.training
+    model.eval()
     nb, starts = token_bytes(tok), np.arange(batch_size) * L
     nats, nbytes, h = 0.0, 0, None
     for i in range(0, L, seq_len):  # read from the memmap chunk by chunk: the split never sits in RAM
         x, y = get_batch(tokens, batch_size, min(seq_len, L - i), starts=starts + i)
         logits, h = model(torch.from_numpy(x).to(device), h)
-        nats += F.cross_entropy(logits.float().flatten(0, 1), torch.from_numpy(y).to(device).flatten(), reduction="sum").item()
+        nats += F.cross_entropy(logits.float().flatten(0, 1), torch.from_numpy(y).to(device).flatten(),
+                                reduction="sum").item()
         nbytes += int(nb[y].sum())
     model.train(was_training)
     n = batch_size * L
@@ -218,7 +224,8 @@ def latest_checkpoint(run_dir)->Path|None:
 
 def save_checkpoint(run_dir, step:int, model, state:dict, meta:dict, keep_last:int=2)->Path:
     "Durably write checkpoint `step` of `run_dir` (weights, `state` tensors, `meta` JSON); prune old ones"
-    ck = Path(run_dir)/"ckpt"; ck.mkdir(parents=True, exist_ok=True)
+    ck = Path(run_dir)/"ckpt"
+    ck.mkdir(parents=True, exist_ok=True)
     final, tmp = ck/f"step-{step:06d}", ck/f".tmp-step-{step:06d}"
     if tmp.exists(): shutil.rmtree(tmp)
     tmp.mkdir()
@@ -228,9 +235,11 @@ def save_checkpoint(run_dir, step:int, model, state:dict, meta:dict, keep_last:i
         (tmp/"meta.json").write_text(json.dumps({**meta, "step": step}, indent=1))
         for f in (*tmp.iterdir(), tmp): fsync_path(f)  # the files' data on disk before the rename makes them real
     except BaseException:                              # a full disk, say: free what was written, keep the old ones
-        shutil.rmtree(tmp, ignore_errors=True); raise
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     if final.exists(): shutil.rmtree(final)
-    os.replace(tmp, final); fsync_path(ck)            # and the rename itself
+    os.replace(tmp, final)
+    fsync_path(ck)                                    # and the rename itself
     cs = _ckpts(run_dir)
     keep = set(cs[len(cs) - keep_last:]) | {best_checkpoint(run_dir)}
     for c in cs:
@@ -242,13 +251,15 @@ def _meta(ck)->dict|None:
     except (OSError, ValueError): return None
 
 def best_checkpoint(run_dir)->Path|None:
-    "The checkpoint of `run_dir` with the lowest validation loss (the newest if none was evaluated); unreadable ones skipped"
+    ("The checkpoint of `run_dir` with the lowest validation loss (the newest if none was evaluated); "
+     "unreadable ones skipped")
     cs = [(c, m) for c in _ckpts(run_dir) if (m := _meta(c)) is not None]
     if not cs: return None
     return min(cs, key=lambda cm: (cm[1].get("val_loss", math.inf), -cs.index(cm)))[0]
 
 def load_checkpoint(path, model, map_location="cpu")->tuple:
-    "Load weights into `model` from checkpoint dir `path`; return `(state, meta)` (tensors of `state` on `map_location`)"
+    ("Load weights into `model` from checkpoint dir `path`; return `(state, meta)` "
+     "(tensors of `state` on `map_location`)")
     path = Path(path)
     if not (path/"model.safetensors").exists():
         raise FileNotFoundError(f"{str(path)!r} is not a tinygru checkpoint (no model.safetensors in it).")
@@ -260,7 +271,8 @@ def load_checkpoint(path, model, map_location="cpu")->tuple:
         raise ValueError(f"checkpoint {str(path)!r} is damaged ({type(e).__name__}: {str(e)[:120]})") from None
 
 def resume_checkpoint(run_dir, model, map_location="cpu", log=print)->tuple:
-    "`(path, state, meta)` of the newest checkpoint of `run_dir` that loads, saying which newer ones were skipped and why"
+    ("`(path, state, meta)` of the newest checkpoint of `run_dir` that loads, "
+     "saying which newer ones were skipped and why")
     for ck in reversed(_ckpts(run_dir)):
         try: return (ck, *load_checkpoint(ck, model, map_location))
         except ValueError as e: log(f"skipped {e}; trying the one before")
@@ -268,14 +280,16 @@ def resume_checkpoint(run_dir, model, map_location="cpu", log=print)->tuple:
 
 # %% ../nbs/05_train.ipynb #7c3d5b47
 def prepare(cfg:TrainConfig, log=print, write:bool=True):
-    "Tokenizer and encoded train/validation arrays for `cfg`: `(tokenizer, train_tokens, valid_tokens)`; `write=False` only reads"
-    out = Path(cfg.out_dir); out.mkdir(parents=True, exist_ok=True)
+    ("Tokenizer and encoded train/validation arrays for `cfg`: `(tokenizer, train_tokens, valid_tokens)`; "
+     "`write=False` only reads")
+    out = Path(cfg.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
     saved = out/"tokenizer"/"tokenizer.json"
     if cfg.tokenizer: tok = load_tokenizer(cfg.tokenizer)
     elif saved.exists(): tok = load_tokenizer(out/"tokenizer")
     else:
         log(f"training a {cfg.tokenizer_kind} tokenizer ({cfg.vocab_size} tokens) on the training split")
-        tok = train_tokenizer(load_stories(cfg.data, "train"), kind=cfg.tokenizer_kind, vocab_size=cfg.vocab_size)
+        tok = train_tokenizer(iter_stories(cfg.data, "train"), kind=cfg.tokenizer_kind, vocab_size=cfg.vocab_size)
     if write and (cfg.tokenizer or not saved.exists()): save_tokenizer(tok, out/"tokenizer")
     arrays, want = [], dict(tokenizer_hash=tokenizer_hash(tok), source=resolve_source(cfg.data))
     for split in ("train", "validation"):
@@ -283,12 +297,13 @@ def prepare(cfg:TrainConfig, log=print, write:bool=True):
         try:
             if {k: read_meta(fn).get(k) for k in want} != want:
                 raise ValueError("it was encoded from other data or with another tokenizer")
-            arrays.append(load_tokens(fn, tok)); continue
+            arrays.append(load_tokens(fn, tok))
+            continue
         except (OSError, ValueError) as e:
             if not write: raise
             if fn.with_suffix(".json").exists(): log(f"encoding {fn} again: {e}")
         log(f"encoding the {split} split")
-        encode_corpus(tok, load_stories(cfg.data, split), out/"data"/split, source=want["source"], split=split,
+        encode_corpus(tok, iter_stories(cfg.data, split), out/"data"/split, source=want["source"], split=split,
                       progress=cfg.progress)
         arrays.append(load_tokens(fn, tok))
     return tok, *arrays
@@ -297,7 +312,8 @@ def prepare(cfg:TrainConfig, log=print, write:bool=True):
 def _ddp_setup(device_arg):
     if int(os.environ.get("WORLD_SIZE", 1)) <= 1: return 0, 1, pick_device(device_arg)
     device = pick_device(device_arg)
-    if device.type == "cuda" and device.index is None: device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
+    if device.type == "cuda" and device.index is None:
+        device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
     if not dist.is_initialized():  # long timeout: on a first run the other ranks wait while rank 0 encodes the corpus
         timeout = timedelta(minutes=float(os.environ.get("TINYGRU_DDP_TIMEOUT_MIN", 120)))
         dist.init_process_group("nccl" if device.type == "cuda" else "gloo", timeout=timeout)
@@ -335,8 +351,9 @@ def _resume_state(out, raw, opt, streams, gen, scaler, tok, meta, rank, device, 
     ck, state, m = resume_checkpoint(out, raw, map_location=device, log=log)
     world, rows = meta["world"], streams.B
     if m.get("world", 1) != world or not same_tokenizer(tok, m["tokenizer_hash"]):
-        raise ValueError(f"{str(ck)!r} was written by {m.get('world', 1)} process(es) with tokenizer {m['tokenizer_hash']}; "
-                         f"this run has {world} with {meta['tokenizer_hash']}: resume with the same processes and tokenizer.")
+        raise ValueError(f"{str(ck)!r} was written by {m.get('world', 1)} process(es) with tokenizer "
+                         f"{m['tokenizer_hash']}; this run has {world} with {meta['tokenizer_hash']}: "
+                         "resume with the same processes and tokenizer.")
     opt.load_state_dict(state["optimizer"])
     streams.pos = int(state["pos"])
     h = state["h"][:, rank*rows:(rank+1)*rows].to(device) if state["h"].numel() else None
@@ -363,7 +380,8 @@ def _forward_backward(model, x, y, h, A:int, world:int, autocast, scaler)->tuple
     return loss_sum, torch.cat(hs, 1)
 
 def _stop_if_not_finite(loss:float, gnorm:float, step:int, out, world:int, device, fp16:bool):
-    "Stop, on all ranks together, before a non-finite loss or gradient reaches the weights (fp16's scaler skips inf steps)"
+    ("Stop, on all ranks together, before a non-finite loss or gradient reaches the weights "
+     "(fp16's scaler skips inf steps)")
     bad = _all_mean(float(not (math.isfinite(loss) and (math.isfinite(gnorm) or fp16))), world, device)
     if not bad: return
     ck = latest_checkpoint(out)
@@ -380,7 +398,8 @@ def train(cfg:TrainConfig, # the run's configuration
          )->dict:
     "Train a `GRULM` as `cfg` says; return the final validation numbers and throughput"
     rank, world, device = _ddp_setup(cfg.device)
-    if device.type == "cpu": tune_malloc()  # glibc keeps freed blocks for reuse: a few % faster (see the fast GRU notebook)
+    # glibc keeps freed blocks for reuse: a few % faster (see the fast GRU notebook)
+    if device.type == "cpu": tune_malloc()
     master, out = rank == 0, Path(cfg.out_dir)
     log = log if master else (lambda *a, **k: None)
     if not resume and latest_checkpoint(out):  # every rank checks, so none waits for a rank that stopped
@@ -398,7 +417,8 @@ def train(cfg:TrainConfig, # the run's configuration
     streams = StreamBatches(tr, B * A, T, rank, world)
     gen = torch.Generator().manual_seed(cfg.seed + rank)
     step, h = 0, None
-    meta = dict(config=asdict(cfg), model=asdict(mcfg), tokenizer_hash=tokenizer_hash(tok), num_params=raw.num_params(), world=world)
+    meta = dict(config=asdict(cfg), model=asdict(mcfg), tokenizer_hash=tokenizer_hash(tok),
+                num_params=raw.num_params(), world=world)
     if resume and latest_checkpoint(out):
         step, h = _resume_state(out, raw, opt, streams, gen, scaler, tok, meta, rank, device, log)
         if master:  # drop metrics logged after the checkpoint: those steps are about to be run again
@@ -410,7 +430,9 @@ def train(cfg:TrainConfig, # the run's configuration
         return json.loads((out/"results.json").read_text())
     if master: write_durably(out/"config.json", json.dumps(asdict(cfg), indent=1))
     model = torch.compile(raw) if cfg.compile else raw
-    if world > 1: model = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+    if world > 1:
+        model = torch.nn.parallel.DistributedDataParallel(model,
+                                                          device_ids=[device.index] if device.type == "cuda" else None)
     log(f"{meta['num_params']:,} parameters on {device}{f' x {world} processes' if world > 1 else ''}; "
         f"{len(tr):,} training tokens; {B*A*world*T:,} tokens per step")
 
@@ -461,11 +483,14 @@ def train(cfg:TrainConfig, # the run's configuration
             _log_json(out/"metrics.jsonl", dict(step=done, loss=loss_sum, lr=lr, tokens_per_s=tps))
             if show: pb.comment = f"loss {loss_sum:.3f}  {tps:,.0f} tok/s  lr {lr:.1e}"
         if done % cfg.eval_every == 0 or done == cfg.max_steps:
-            te = time.time(); val, val_step = validate(done), done; t_eval += time.time() - te
+            te = time.time()
+            val, val_step = validate(done), done
+            t_eval += time.time() - te
         if done % cfg.ckpt_every == 0 or done == last: checkpoint(done, val if val_step == done else {})
     elapsed = time.time() - t0 - t_eval
-    res = dict(steps=last, tokens=tokens_seen, epochs=tokens_seen / len(tr), tokens_per_s=tokens_seen / max(elapsed, 1e-9),
-               train_seconds=elapsed, num_params=meta["num_params"], **{f"val_{k}": v for k,v in val.items() if val_step == last})
+    res = dict(steps=last, tokens=tokens_seen, epochs=tokens_seen / len(tr),
+               tokens_per_s=tokens_seen / max(elapsed, 1e-9), train_seconds=elapsed, num_params=meta["num_params"],
+               **{f"val_{k}": v for k,v in val.items() if val_step == last})
     if master: write_durably(out/"results.json", json.dumps(res, indent=1))
     return res
 
@@ -478,8 +503,10 @@ def _run_dir(path):
 def _load_model_dir(d, device):
     "A model directory in the Hugging Face layout (`export_run`): config.json, model.safetensors, tokenizer.json"
     if not (d/"tokenizer.json").exists():
-        raise FileNotFoundError(f"{str(d)!r} has a model but no tokenizer.json: save the tokenizer beside it (export_run does).")
-    with contextlib.redirect_stdout(io.StringIO()): model = GRULM.from_pretrained(d)  # (it prints a line for local dirs)
+        raise FileNotFoundError(f"{str(d)!r} has a model but no tokenizer.json: "
+                                "save the tokenizer beside it (export_run does).")
+    # (it prints a line for local dirs)
+    with contextlib.redirect_stdout(io.StringIO()): model = GRULM.from_pretrained(d)
     tok = load_tokenizer(d/"tokenizer.json")
     meta = json.loads((d/"tinygru.json").read_text()) if (d/"tinygru.json").exists() else {}
     if "tokenizer_hash" in meta and not same_tokenizer(tok, meta["tokenizer_hash"]):
@@ -492,7 +519,8 @@ def _from_hub(repo_id):
     try: return Path(snapshot_download(repo_id, allow_patterns=["*.json", "*.safetensors", "README.md"]))
     except Exception as e:
         raise FileNotFoundError(f"{repo_id!r} is not a local directory, and the Hugging Face hub did not give it "
-                                f"({type(e).__name__}): give a run or model directory, or a hub repo id that exists.") from None
+                                f"({type(e).__name__}): give a run or model directory, "
+                                "or a hub repo id that exists.") from None
 
 def load_run(path, # a run directory (its best checkpoint), a checkpoint, a model directory or a hub repo id
              device="cpu")->tuple:
@@ -505,7 +533,8 @@ def load_run(path, # a run directory (its best checkpoint), a checkpoint, a mode
         path = _from_hub(str(path))
     if (path/"config.json").exists() and (path/"model.safetensors").exists(): return _load_model_dir(path, device)
     ck = path if (path/"model.safetensors").exists() else best_checkpoint(path)
-    if ck is None: raise FileNotFoundError(f"{str(path)!r} holds no checkpoint: train first (tinygru train --out {path}).")
+    if ck is None:
+        raise FileNotFoundError(f"{str(path)!r} holds no checkpoint: train first (tinygru train --out {path}).")
     meta = json.loads((ck/"meta.json").read_text())
     run = _run_dir(ck)
     tok = load_tokenizer(ck/"tokenizer" if (ck/"tokenizer").exists() else run/"tokenizer")
@@ -520,13 +549,16 @@ def export_run(run, # a run directory (its best checkpoint), or a checkpoint
                half:bool=False, # store the weights as float16: half the size, and they load into float32 unchanged
                **card # model card fields: model_name, data, metrics, training, repo_id
               )->Path:
-    "Write a trained run as a Hugging Face model directory: config.json, model.safetensors, tokenizer.json, tinygru.json, README.md"
+    ("Write a trained run as a Hugging Face model directory: config.json, model.safetensors, tokenizer.json, "
+     "tinygru.json, README.md")
     model, tok, meta = load_run(run)
-    dest = Path(dest); tmp = dest.with_name(f".{dest.name}.tmp")
+    dest = Path(dest)
+    tmp = dest.with_name(f".{dest.name}.tmp")
     if tmp.exists(): shutil.rmtree(tmp)
     (model.half() if half else model).save_pretrained(tmp, model_card_kwargs=card)   # config.json, weights, model card
     save_tokenizer(tok, tmp)
-    (tmp/"tinygru.json").write_text(json.dumps({**meta, "tokenizer_hash": tokenizer_hash(tok)}, indent=1))  # metrics, config
+    # metrics, config
+    (tmp/"tinygru.json").write_text(json.dumps({**meta, "tokenizer_hash": tokenizer_hash(tok)}, indent=1))
     if dest.exists(): shutil.rmtree(dest)
     os.replace(tmp, dest)
     return dest
@@ -550,14 +582,18 @@ def plot_metrics(run_dir, ax=None):
     import matplotlib.pyplot as plt
     ms = [json.loads(l) for l in open(Path(run_dir)/"metrics.jsonl")]
     if ax is None: _, ax = plt.subplots(figsize=(6, 3))
-    tr = [(m["step"], m["loss"]) for m in ms if "loss" in m]; va = [(m["step"], m["val_loss"]) for m in ms if "val_loss" in m]
+    tr = [(m["step"], m["loss"]) for m in ms if "loss" in m]
+    va = [(m["step"], m["val_loss"]) for m in ms if "val_loss" in m]
     ax.plot(*zip(*tr), label="train", alpha=0.7)
     if va: ax.plot(*zip(*va), "o-", label="validation")
-    ax.set_xlabel("step"); ax.set_ylabel("loss (nats/token)"); ax.legend()
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss (nats/token)")
+    ax.legend()
     return ax
 
 # %% ../nbs/05_train.ipynb #7a6d912c
-ON_RESUME = ("max_steps", "device", "eval_every", "log_every", "ckpt_every", "keep_last", "compile", "progress")  # may change on resume
+# may change on resume
+ON_RESUME = ("max_steps", "device", "eval_every", "log_every", "ckpt_every", "keep_last", "compile", "progress")
 
 def _train_config(out, preset_name, resume, overrides, log=print):
     saved, given = Path(out)/"config.json", {k: v for k,v in overrides.items() if v is not None}
@@ -572,7 +608,8 @@ def _train_config(out, preset_name, resume, overrides, log=print):
 
 def _flag(s:str)->bool:
     "A yes/no option value: true/false, yes/no, on/off or 1/0"
-    v = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}.get(str(s).lower())
+    v = {"true": True, "yes": True, "on": True, "1": True,
+         "false": False, "no": False, "off": False, "0": False}.get(str(s).lower())
     if v is None: raise ValueError(f"expected true or false, got {s!r}")
     return v
 
@@ -597,12 +634,14 @@ def train_cmd(out:str="runs/tinygru", # run directory: checkpoints, tokenizer, e
               layer_norm:_opt("layer_norm", bool)=None, tie_weights:_opt("tie_weights", bool)=None,
               dropout:_opt("dropout", float)=None, locked_dropout:_opt("locked_dropout", bool)=None,
               weight_drop:_opt("weight_drop", float)=None, embed_drop:_opt("embed_drop", float)=None,
-              batch_size:_opt("batch_size", int)=None, seq_len:_opt("seq_len", int)=None, grad_accum:_opt("grad_accum", int)=None,
+              batch_size:_opt("batch_size", int)=None, seq_len:_opt("seq_len", int)=None,
+              grad_accum:_opt("grad_accum", int)=None,
               max_steps:_opt("max_steps", int)=None, lr:_opt("lr", float)=None, min_lr:_opt("min_lr", float)=None,
               warmup_steps:_opt("warmup_steps", int)=None, weight_decay:_opt("weight_decay", float)=None,
               beta1:_opt("beta1", float)=None, beta2:_opt("beta2", float)=None, grad_clip:_opt("grad_clip", float)=None,
               eval_every:_opt("eval_every", int)=None, eval_tokens:_opt("eval_tokens", int)=None,
-              log_every:_opt("log_every", int)=None, ckpt_every:_opt("ckpt_every", int)=None, keep_last:_opt("keep_last", int)=None,
+              log_every:_opt("log_every", int)=None, ckpt_every:_opt("ckpt_every", int)=None,
+              keep_last:_opt("keep_last", int)=None,
               device:_opt("device", str)=None, seed:_opt("seed", int)=None, compile:_opt("compile", bool)=None,
               progress:_opt("progress", bool)=None,
              ):
@@ -612,9 +651,12 @@ def train_cmd(out:str="runs/tinygru", # run directory: checkpoints, tokenizer, e
     cfg = _train_config(out, preset, resume, ov)
     res = train(cfg, resume=resume)
     if int(os.environ.get("RANK", 0)) == 0:
-        print(f"done: {res['steps']} steps, {res['tokens']:,} tokens ({res['epochs']:.2f} epochs), {res['tokens_per_s']:,.0f} tok/s, "
-              f"validation {res.get('val_bpb', float('nan')):.4f} bits/byte. Sample with: tinygru generate --run {out}")
-    if dist.is_initialized(): dist.barrier(); dist.destroy_process_group()  # leave together: rank 0 may still be writing
+        print(f"done: {res['steps']} steps, {res['tokens']:,} tokens ({res['epochs']:.2f} epochs), "
+              f"{res['tokens_per_s']:,.0f} tok/s, validation {res.get('val_bpb', float('nan')):.4f} bits/byte. "
+              f"Sample with: tinygru generate --run {out}")
+    if dist.is_initialized():  # leave together: rank 0 may still be writing
+        dist.barrier()
+        dist.destroy_process_group()
 
 # %% ../nbs/05_train.ipynb #8e498da3
 @call_parse
@@ -628,5 +670,6 @@ def eval_cmd(run:str, # run directory or checkpoint directory
     model, tok, meta = load_run(run, dev)
     tokens = load_tokens(_run_dir(run)/"data"/f"{split}.bin", tok)
     r = evaluate(model, tokens, tok, max_tokens=max_tokens)
-    print(f"{split}: {r['tokens']:,} tokens, {r['bytes']:,} bytes: loss {r['loss']:.4f} nats/token, {r['bpb']:.4f} bits/byte")
+    print(f"{split}: {r['tokens']:,} tokens, {r['bytes']:,} bytes: "
+          f"loss {r['loss']:.4f} nats/token, {r['bpb']:.4f} bits/byte")
     return r

@@ -31,6 +31,8 @@ def skip(cell, run_flags=())->bool:
 
 def execute(fn:Path, flags=()):
     nb = read_nb(fn)
+    for c in nb.cells:  # execnb leaves the old outputs of a cell that prints nothing now
+        if not skip(c, flags): c.outputs = []
     shell = CaptureShell(fn)
     with working_directory(fn.parent): shell.run_all(nb, exc_stop=True, preproc=lambda c: skip(c, flags))
     write_nb(nb, fn)
