@@ -8,6 +8,7 @@ bits per byte; the next row builds on the best so far. All rows share one tokeni
 
     python benchmarks/cpu_ablation.py [--data ../shared/data/tinystories/stories] [--out runs/ablation] [--steps 1700]
     python benchmarks/cpu_ablation.py --stage 2 [--minutes 9]     # then: steps, width, vocabulary for the budget
+    python benchmarks/cpu_ablation.py --stage 3                   # then: one change at a time on the cpu preset
 
 Stage 1 holds the steps fixed (about ten minutes a row on a 2-core machine; `--steps 100` is a quick check of
 the script). Stage 2 starts from the best of stage 1 and changes what costs time (steps, width, vocabulary): each
@@ -35,6 +36,11 @@ STAGE2 = [  # (what the row adds, the fields it changes): sized, by a short timi
     ("vocabulary 4096", dict(vocab_size=4096)),
 ]
 
+STAGE3 = [  # (what the row changes in the cpu preset, the fields): each row is the preset plus one change, its steps
+    ("sequences of 128, batch 32 (same tokens per step)", dict(seq_len=128, batch_size=32)),
+    ("learning rate 5e-3", dict(lr=5e-3)),
+]
+
 def steps_for(fields, minutes, data, tok, out):
     "Optimizer steps that train `fields` for about `minutes` (from a 40-step timing run), in hundreds"
     from tinygru.train import TrainConfig, train
@@ -50,8 +56,9 @@ def main():
     ap.add_argument("--out", default="runs/ablation")
     ap.add_argument("--steps", type=int, default=1700)
     ap.add_argument("--rows", type=int, default=None, help="run only the first ROWS rows")
-    ap.add_argument("--stage", type=int, default=1, help="2: the size rows, from the best of stage 1, each sized to --minutes")
+    ap.add_argument("--stage", type=int, default=1, help="2: the size rows, from the best of stage 1, each sized to --minutes; 3: changes to the cpu preset")
     ap.add_argument("--minutes", type=float, default=9.0, help="stage 2: training time of each row (evaluation excluded)")
+    ap.add_argument("--preset_bpb", type=float, default=1.1098, help="stage 3: the cpu preset's score (row 8), to beat")
     a = ap.parse_args()
     from tinygru.train import TrainConfig, train
     stories, nbytes = first_stories(Path(a.data, "validation.txt"))
@@ -62,13 +69,18 @@ def main():
         best, best_bpb, table, first, rows = prev["best"], prev["best_bpb"], [
             tuple(r) if len(r) == 7 else (*r[:2], prev["steps"], *r[2:]) for r in prev["rows"]], len(prev["rows"]), STAGE2
         tok = str(out/"row0"/"tokenizer")
+    if a.stage == 3:  # one change at a time on top of the cpu preset (row 8), at its steps; compare with row 8
+        from tinygru.train import PRESETS
+        preset_fields = {k: v for k, v in PRESETS["cpu"].items() if k != "max_steps"}
+        BASE.clear(); BASE.update(preset_fields)
+        rows, first, a.steps, best_bpb = STAGE3, 9, PRESETS["cpu"]["max_steps"], a.preset_bpb
     for i, (name, change) in enumerate(rows[:a.rows], first):
         fields = {**BASE, **best, **change}
         run = out/f"row{i}"
-        row_tok = tok if fields["vocab_size"] == BASE["vocab_size"] else None
+        row_tok = tok if fields["vocab_size"] == BASE["vocab_size"] and a.stage != 3 else None
         t0 = time.time()
-        steps = a.steps if a.stage == 1 else steps_for(fields, a.minutes, a.data, row_tok, out/f"timing{i}")
-        cfg = TrainConfig(out_dir=str(run), data=a.data, tokenizer=row_tok, max_steps=steps, **fields)
+        steps = a.steps if a.stage != 2 else steps_for(fields, a.minutes, a.data, row_tok, out/f"timing{i}")
+        cfg = TrainConfig(out_dir=str(run), data=a.data, tokenizer=row_tok, max_steps=steps, progress=False, **fields)
         res = json.loads((run/"results.json").read_text()) if (run/"results.json").exists() else train(cfg, log=lambda *x: None)
         wall = (time.time() - t0) / 60
         tok = tok or str(run/"tokenizer")
@@ -84,6 +96,7 @@ def main():
     for i, (name, p, steps, tps, wall, bpb, k) in enumerate(table):
         print(f"| {i} | {name} | {p:,} | {steps:,} | {tps:,.0f} | {wall:.1f} | {bpb:.4f} | {k} |")
     print(f"\nbest: {json.dumps(best)}  {best_bpb:.4f} bits/byte")
+    if a.stage == 3: return
     best_steps = next(r[2] for r in table if r[5] == best_bpb)
     (out/"ablation.json").write_text(json.dumps(dict(rows=table, best=best, best_bpb=best_bpb, best_steps=best_steps, bytes=nbytes), indent=1))
 
