@@ -58,26 +58,26 @@ def main():
     ap.add_argument("--rows", type=int, default=None, help="run only the first ROWS rows")
     ap.add_argument("--stage", type=int, default=1, help="2: the size rows, from the best of stage 1, each sized to --minutes; 3: changes to the cpu preset")
     ap.add_argument("--minutes", type=float, default=9.0, help="stage 2: training time of each row (evaluation excluded)")
-    ap.add_argument("--preset_bpb", type=float, default=1.1098, help="stage 3: the cpu preset's score (row 8), to beat")
     a = ap.parse_args()
     from tinygru.train import TrainConfig, train
     stories, nbytes = first_stories(Path(a.data, "validation.txt"))
     out, best, best_bpb, table, first = Path(a.out), {}, float("inf"), [], 0
-    rows, tok = ROWS, None
+    rows, tok, base = ROWS, None, BASE
     if a.stage == 2:
         prev = json.loads((out/"ablation.json").read_text())
         best, best_bpb, table, first, rows = prev["best"], prev["best_bpb"], [
             tuple(r) if len(r) == 7 else (*r[:2], prev["steps"], *r[2:]) for r in prev["rows"]], len(prev["rows"]), STAGE2
         tok = str(out/"row0"/"tokenizer")
-    if a.stage == 3:  # one change at a time on top of the cpu preset (row 8), at its steps; compare with row 8
+    if a.stage == 3:  # one change at a time on the cpu preset (the recorded table's best row), at its steps
         from tinygru.train import PRESETS
-        preset_fields = {k: v for k, v in PRESETS["cpu"].items() if k != "max_steps"}
-        BASE.clear(); BASE.update(preset_fields)
-        rows, first, a.steps, best_bpb = STAGE3, 9, PRESETS["cpu"]["max_steps"], a.preset_bpb
+        prev = json.loads((Path(__file__).resolve().parent/"results"/"cpu_ablation.json").read_text())
+        best_bpb, table, first, rows = prev["best_bpb"], [tuple(r) for r in prev["rows"]], len(prev["rows"]), STAGE3
+        base = {k: v for k, v in PRESETS["cpu"].items() if k != "max_steps"}
+        a.steps = PRESETS["cpu"]["max_steps"]
     for i, (name, change) in enumerate(rows[:a.rows], first):
-        fields = {**BASE, **best, **change}
+        fields = {**base, **best, **change}
         run = out/f"row{i}"
-        row_tok = tok if fields["vocab_size"] == BASE["vocab_size"] and a.stage != 3 else None
+        row_tok = tok if fields["vocab_size"] == base["vocab_size"] else None
         t0 = time.time()
         steps = a.steps if a.stage != 2 else steps_for(fields, a.minutes, a.data, row_tok, out/f"timing{i}")
         cfg = TrainConfig(out_dir=str(run), data=a.data, tokenizer=row_tok, max_steps=steps, progress=False, **fields)
