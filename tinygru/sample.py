@@ -104,8 +104,8 @@ def _prepare(model, tok, prompts, num_samples, device):
         ids = torch.tensor([[eot] + tok.encode(p).ids], device=device)
         lg, h = model(ids)
         logits.append(lg[:, -1].expand(num_samples, -1))
-        hs.append(h.expand(-1, num_samples, -1))
-    return eot, torch.cat(logits), torch.cat(hs, 1).contiguous(), len(prompts)
+        hs.append(h.repeat_interleave(num_samples, 1))  # a GRU's (n_layers, 1, H), or a transformer's KVCache
+    return eot, torch.cat(logits), torch.cat(hs, 1) if torch.is_tensor(h) else h.cat(hs), len(prompts)
 
 @torch.no_grad()
 def stream_generate(model, tok, # a GRULM and its tokenizer (e.g. from `load_run`)
@@ -172,13 +172,15 @@ def generation_speed(model, tok, batch_size:int, n_tokens:int=100)->float:
 # %% ../nbs/06_sample.ipynb #15159049
 @torch.no_grad()
 def time_per_token(model, tok, pos:int, # seconds per token after `pos` tokens have been generated
-                   n:int=50)->tuple:
-    "`(seconds per token, state bytes per stream)` of one stream after `pos` tokens, the state carried"
-    x, h = torch.tensor([[eot_id(tok)]], device=next(model.parameters()).device), None
-    for _ in range(pos): _, h = model(x, h)
+                   n:int=50, # tokens timed
+                   batch_size:int=1 # streams generated at once
+                  )->tuple:
+    "`(seconds per token, state bytes per stream)` after `pos` tokens (read 256 at a time), the state carried"
+    x, h = torch.full((batch_size, 1), eot_id(tok), device=next(model.parameters()).device), None
+    for i in range(0, pos, 256): h = model(x.repeat(1, min(256, pos - i)), h)[1]
     t0 = time.perf_counter()
     for _ in range(n): _, h = model(x, h)
-    return (time.perf_counter() - t0) / n, h.numel() * h.element_size()
+    return (time.perf_counter() - t0) / n, h.nbytes // batch_size
 
 # %% ../nbs/06_sample.ipynb #58133251
 def plot_gates(model, tok, text:str, # a GRULM, its tokenizer, and the text to read
@@ -229,7 +231,7 @@ def sample_stories(model, tok, # a GRULM and its tokenizer
 # %% ../nbs/06_sample.ipynb #p1ay0002
 def playground(model=None, tok=None, # a GRULM and its tokenizer (default: the shipped model)
                prompt:str="Once upon a time", # the prompt box's first text
-               gates:bool=True, # draw the gate heat map of each story
+               gates:bool=True, # draw the gate heat map of each story (a GRU's: a transformer has no gates)
               ):
     "A story playground for notebooks: prompt, sampling sliders, a button that streams a story, and its gates"
     try: import ipywidgets as W
@@ -255,7 +257,7 @@ def playground(model=None, tok=None, # a GRULM and its tokenizer (default: the s
                 if pieces[0] is None: break
                 text += pieces[0]
                 box.story.value = f"<pre style='white-space: pre-wrap'>{html.escape(text)}</pre>"
-            if gates:
+            if gates and hasattr(model, "gates"):
                 with box.gates:
                     clear_output(wait=True)
                     plot_gates(model, tok, text, max_tokens=80)
