@@ -97,10 +97,9 @@ class TrainConfig:
     def model_config(self, vocab_size:int):
         "The model's shape: a `ModelConfig`, or for `arch='transformer'` a `TransformerConfig` seeing `seq_len` tokens"
         if self.arch == "transformer":
-            from .transformer import TransformerConfig  # the transformer notebook comes later: imported when asked for
-            return TransformerConfig(vocab_size=vocab_size, n_embd=self.n_embd, n_layers=self.n_layers,
-                                     n_head=self.n_head, context=self.seq_len, dropout=self.dropout,
-                                     embed_drop=self.embed_drop)
+            return arch_classes("transformer")[1](vocab_size=vocab_size, n_embd=self.n_embd, n_layers=self.n_layers,
+                                                  n_head=self.n_head, context=self.seq_len, dropout=self.dropout,
+                                                  embed_drop=self.embed_drop)
         return ModelConfig(vocab_size=vocab_size, n_embd=self.n_embd, n_hidden=self.n_hidden,
                            n_layers=self.n_layers, dropout=self.dropout, layer_norm=self.layer_norm,
                            locked_dropout=self.locked_dropout, weight_drop=self.weight_drop, embed_drop=self.embed_drop,

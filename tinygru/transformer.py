@@ -7,7 +7,7 @@ __all__ = ['rope_angles', 'apply_rope', 'TransformerConfig', 'CausalSelfAttentio
 
 # %% ../nbs/08_transformer.ipynb #a4fe7509
 import math
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
