@@ -9,11 +9,15 @@ bits per byte; the next row builds on the best so far. All rows share one tokeni
     python benchmarks/cpu_ablation.py [--data ../shared/data/tinystories/stories] [--out runs/ablation] [--steps 1700]
     python benchmarks/cpu_ablation.py --stage 2 [--minutes 9]     # then: steps, width, vocabulary for the budget
     python benchmarks/cpu_ablation.py --stage 3                   # then: one change at a time on the cpu preset
+    python benchmarks/cpu_ablation.py --stage 4                   # bf16 autocast on the CPU, at the preset's time
 
 Stage 1 holds the steps fixed (about ten minutes a row on a 2-core machine; `--steps 100` is a quick check of
 the script). Stage 2 starts from the best of stage 1 and changes what costs time (steps, width, vocabulary): each
 row is sized by a 40-step timing run to train for `--minutes` (evaluation, tokenizer training and encoding are on
-top), so the rows compare at equal time."""
+top), so the rows compare at equal time. Stage 4 trains under bf16 autocast (CPUs with native bf16: AVX-512 BF16 or
+AMX) and gives each row the steps that take as long as the cpu preset's float32 run, from 40-step timing runs of
+the preset in float32 and of each row, side by side at the start (kept in `OUT/timing.json`, so a rerun trains only
+the rows it has not trained yet)."""
 import argparse, json, os, shutil, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -36,10 +40,33 @@ STAGE2 = [  # (what the row adds, the fields it changes): sized, by a short timi
     ("vocabulary 4096", dict(vocab_size=4096)),
 ]
 
+# the cpu preset of stages 1 and 2 (row 8, 1,500 steps), on which stages 3 and 4 change one thing at a time
+ROW8 = dict(vocab_size=4096, n_embd=512, n_hidden=512, n_layers=1, tie_weights=True, dropout=0.35, locked_dropout=True,
+            weight_drop=0.3, embed_drop=0.1, weight_decay=0.2, batch_size=64, seq_len=64, lr=3e-3, min_lr=1e-4,
+            warmup_steps=100, eval_every=100, ckpt_every=100, eval_tokens=54000)
+
 STAGE3 = [  # (what the row changes in the cpu preset, the fields): each row is the preset plus one change, its steps
     ("sequences of 128, batch 32 (same tokens per step)", dict(seq_len=128, batch_size=32)),
     ("learning rate 5e-3", dict(lr=5e-3)),
 ]
+
+BF16 = "bf16 autocast, steps for the float32 preset's time"
+STAGE4 = [  # (what the row changes in the cpu preset, the fields, the timing run whose speed sizes it: None keeps the preset's steps)
+    (BF16, dict(precision="bf16"), BF16),
+    ("hidden and embedding 768 (tied), bf16", dict(precision="bf16", n_hidden=768, n_embd=768), "768"),
+    ("dropout 0.5, DropConnect 0.5 (bf16, row 9's steps)", dict(precision="bf16", dropout=0.5, weight_drop=0.5), BF16),
+    ("bf16 autocast, the preset's steps", dict(precision="bf16"), None),
+]
+
+def tokens_per_s(fields, data, tok, out, steps=40):
+    "Training tokens per second of `fields` in a short run"
+    from tinygru.train import TrainConfig, train
+    shutil.rmtree(out, ignore_errors=True)
+    cfg = TrainConfig(out_dir=str(out), data=data, tokenizer=tok, **{**fields, "max_steps": steps, "eval_every": 1000,
+                                                                     "ckpt_every": 1000, "progress": False})
+    res = train(cfg, log=lambda *x: None)
+    shutil.rmtree(out, ignore_errors=True)
+    return res["tokens_per_s"]
 
 def steps_for(fields, minutes, data, tok, out):
     "Optimizer steps that train `fields` for about `minutes` (from a 40-step timing run), in hundreds"
@@ -56,7 +83,8 @@ def main():
     ap.add_argument("--out", default="runs/ablation")
     ap.add_argument("--steps", type=int, default=1700)
     ap.add_argument("--rows", type=int, default=None, help="run only the first ROWS rows")
-    ap.add_argument("--stage", type=int, default=1, help="2: the size rows, from the best of stage 1, each sized to --minutes; 3: changes to the cpu preset")
+    ap.add_argument("--stage", type=int, default=1, help="2: the size rows, from the best of stage 1, each sized to --minutes; "
+                    "3: changes to the cpu preset; 4: bf16 rows at the float32 preset's time")
     ap.add_argument("--minutes", type=float, default=9.0, help="stage 2: training time of each row (evaluation excluded)")
     a = ap.parse_args()
     from tinygru.train import TrainConfig, train
@@ -68,21 +96,33 @@ def main():
         best, best_bpb, table, first, rows = prev["best"], prev["best_bpb"], [
             tuple(r) if len(r) == 7 else (*r[:2], prev["steps"], *r[2:]) for r in prev["rows"]], len(prev["rows"]), STAGE2
         tok = str(out/"row0"/"tokenizer")
-    if a.stage == 3:  # one change at a time on the cpu preset (the recorded table's best row), at its steps
-        from tinygru.train import PRESETS
+    if a.stage in (3, 4):  # one change at a time on the cpu preset (the recorded table's best row), at its steps
         prev = json.loads((Path(__file__).resolve().parent/"results"/"cpu_ablation.json").read_text())
         best_bpb, table, first, rows = prev["best_bpb"], [tuple(r) for r in prev["rows"]], len(prev["rows"]), STAGE3
-        base = {k: v for k, v in PRESETS["cpu"].items() if k != "max_steps"}
-        a.steps = PRESETS["cpu"]["max_steps"]
+        base, a.steps = ROW8, 1500
+    if a.stage == 4:   # timing runs side by side (the float32 preset before and after the rows), kept for reruns
+        rows, tf = [r[:2] for r in STAGE4], out/"timing.json"
+        t = json.loads(tf.read_text()) if tf.exists() else {}
+        if not all(k in t for *_, k in STAGE4 if k):
+            fp32 = [tokens_per_s({**base, "precision": "fp32"}, a.data, None, out/"timing-fp32")]
+            for name, change, k in STAGE4:
+                if k and k not in t: t[k] = tokens_per_s({**base, **change}, a.data, None, out/"timing")
+            fp32.append(tokens_per_s({**base, "precision": "fp32"}, a.data, None, out/"timing-fp32"))
+            t["float32 preset"] = sum(fp32) / 2
+            out.mkdir(parents=True, exist_ok=True); tf.write_text(json.dumps(t, indent=1))
+        ref = t["float32 preset"]
+        print(f"float32 preset: {ref:,.0f} tokens/s; " + "; ".join(f"{n}: {v:,.0f} ({v/ref:.2f}x)" for n, v in t.items() if n != "float32 preset"), flush=True)
+        sized = {n: int(round(a.steps * t[k] / ref, -2)) if k else a.steps for n, _, k in STAGE4}
     for i, (name, change) in enumerate(rows[:a.rows], first):
-        fields = {**base, **best, **change}
+        fields = {**base, **(best if a.stage < 3 else {}), **change}   # stages 3, 4: the preset plus this row's change
         run = out/f"row{i}"
         row_tok = tok if fields["vocab_size"] == base["vocab_size"] else None
         t0 = time.time()
-        steps = a.steps if a.stage != 2 else steps_for(fields, a.minutes, a.data, row_tok, out/f"timing{i}")
+        steps = sized[name] if a.stage == 4 else a.steps if a.stage != 2 else steps_for(fields, a.minutes, a.data, row_tok, out/f"timing{i}")
         cfg = TrainConfig(out_dir=str(run), data=a.data, tokenizer=row_tok, max_steps=steps, progress=False, **fields)
-        res = json.loads((run/"results.json").read_text()) if (run/"results.json").exists() else train(cfg, log=lambda *x: None)
-        wall = (time.time() - t0) / 60
+        done = (run/"results.json").exists()   # a row trained before: its results, and its training minutes
+        res = json.loads((run/"results.json").read_text()) if done else train(cfg, log=lambda *x: None)
+        wall = res["train_seconds"] / 60 if done else (time.time() - t0) / 60
         tok = tok or str(run/"tokenizer")
         sc = tinygru_score(run, stories, nbytes)
         kept = sc["bpb"] < best_bpb
@@ -96,7 +136,8 @@ def main():
     for i, (name, p, steps, tps, wall, bpb, k) in enumerate(table):
         print(f"| {i} | {name} | {p:,} | {steps:,} | {tps:,.0f} | {wall:.1f} | {bpb:.4f} | {k} |")
     print(f"\nbest: {json.dumps(best)}  {best_bpb:.4f} bits/byte")
-    if a.stage == 3: return
+    if a.stage == 4: (out/"stage4.json").write_text(json.dumps(dict(rows=table[first:], timing=t, bytes=nbytes), indent=1))
+    if a.stage in (3, 4): return
     best_steps = next(r[2] for r in table if r[5] == best_bpb)
     (out/"ablation.json").write_text(json.dumps(dict(rows=table, best=best, best_bpb=best_bpb, best_steps=best_steps, bytes=nbytes), indent=1))
 

@@ -2,11 +2,13 @@
 
     python benchmarks/gru_speed.py                    # CPU, float32
     python benchmarks/gru_speed.py --device cuda      # CUDA, bf16 autocast (nn.GRU runs on cuDNN)
+    python benchmarks/gru_speed.py --bf16 --skip_naive --batch 64 --seq 64 --vocab 4096   # CPU: float32 and bf16
 
 Two comparisons, each printed as tokens/s (forward + backward, B*T tokens per step) and ratio to nn.GRU:
   layer: the bare recurrent layer (naive cell loop, fast LN-GRU, fast GRU without layer norm, nn.GRU; on CUDA also
          the fast LN-GRU with its CUDA graphs turned off);
   lm:    the whole language model (embedding -> GRU -> head) on tinygru's GRU vs the same model on nn.GRU.
+With --bf16 (CPU) the fast GRUs and nn.GRU are also timed under bf16 autocast, beside their float32 rows.
 Defaults are the issue's recurrence-bound sizes: batch 32, seq 128, emb/hidden 512, 1 layer, vocab 512.
 Repeats are interleaved (A B C A B C ...) so that machine noise hits all candidates alike; ratios are given for
 the median and for the best repeat (the least disturbed, as `timeit` reports)."""
@@ -45,29 +47,31 @@ def layer_fns(a, dev):
     mods = {"naive LN-GRU": GRU(E, H, L, impl="naive"), "fast LN-GRU": GRU(E, H, L)}
     if dev == "cuda": mods["fast LN-GRU, no graphs"] = GRU(E, H, L, cuda_graphs=False)
     mods |= {"fast GRU (no LN)": GRU(E, H, L, layer_norm=False), "nn.GRU": nn.GRU(E, H, L, batch_first=True)}
-    def step(m):
+    if a.bf16: mods |= {f"{k}, bf16": m for k, m in mods.items() if "naive" not in k}
+    def step(m, amp):
         def f():
-            with torch.autocast(dev, dtype=torch.bfloat16, enabled=dev == "cuda"):
+            with torch.autocast(dev, dtype=torch.bfloat16, enabled=amp):
                 y, _ = m(x)
             y.float().square().mean().backward()
         return f
-    return {k: step(m.to(dev)) for k, m in mods.items()}
+    return {k: step(m.to(dev), dev == "cuda" or k.endswith("bf16")) for k, m in mods.items()}
 
 def lm_fns(a, dev):
     cfg = dict(vocab_size=a.vocab, n_embd=a.emb, n_hidden=a.hidden, n_layers=a.layers)
     mods = {"LM naive LN-GRU": GRULM(ModelConfig(**cfg, impl="naive")), "LM fast LN-GRU": GRULM(ModelConfig(**cfg))}
     if dev == "cuda": mods["LM fast LN, no graphs"] = GRULM(ModelConfig(**cfg, cuda_graphs=False))
     mods |= {"LM fast GRU (no LN)": GRULM(ModelConfig(**cfg, layer_norm=False)), "LM nn.GRU": NNGRULM(ModelConfig(**cfg))}
+    if a.bf16: mods |= {f"{k}, bf16": m for k, m in mods.items() if "naive" not in k}
     idx = torch.randint(0, a.vocab, (a.batch, a.seq + 1), device=dev)
-    def step(m):
+    def step(m, amp):
         def f():
-            with torch.autocast(dev, dtype=torch.bfloat16, enabled=dev == "cuda"):
+            with torch.autocast(dev, dtype=torch.bfloat16, enabled=amp):
                 logits, _ = m(idx[:, :-1])
                 loss = F.cross_entropy(logits.float().reshape(-1, a.vocab), idx[:, 1:].reshape(-1))
             loss.backward()
             m.zero_grad(set_to_none=True)
         return f
-    return {k: step(m.to(dev)) for k, m in mods.items()}
+    return {k: step(m.to(dev), dev == "cuda" or k.endswith("bf16")) for k, m in mods.items()}
 
 def report(title, secs, ref, tokens):
     print(f"\n{title}")
@@ -84,16 +88,18 @@ def main(argv=None):
     ap.add_argument("--layers", type=int, default=1); ap.add_argument("--vocab", type=int, default=512)
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--only", choices=["layer", "lm"], default=None, help="run one comparison only")
+    ap.add_argument("--bf16", action="store_true", help="CPU: also time the fast GRUs and nn.GRU under bf16 autocast")
     ap.add_argument("--skip_naive", action="store_true", help="leave out the (slow) naive loop")
     ap.add_argument("--tune_malloc", action="store_true", help="call tinygru.fast.tune_malloc() first (CPU, glibc)")
     a = ap.parse_args(argv)
     if a.device == "cuda" and not torch.cuda.is_available(): sys.exit("--device cuda: no CUDA device available.")
+    if a.bf16 and a.device == "cuda": sys.exit("--bf16 is for the CPU: on CUDA every row runs under bf16 autocast.")
     torch.manual_seed(0)
     dev = a.device
     tuned = tune_malloc() if a.tune_malloc else False
     name = torch.cuda.get_device_name() if dev == "cuda" else f"CPU, {torch.get_num_threads()} threads"
     print(f"torch {torch.__version__}, {name}; batch {a.batch}, seq {a.seq}, emb {a.emb}, hidden {a.hidden}, "
-          f"layers {a.layers}, vocab {a.vocab}; {'bf16 autocast' if dev == 'cuda' else 'float32'}; "
+          f"layers {a.layers}, vocab {a.vocab}; {'bf16 autocast' if dev == 'cuda' else 'float32 and bf16' if a.bf16 else 'float32'}; "
           f"{a.repeats} interleaved repeats; malloc {'tuned' if tuned else 'default'}")
     tokens = a.batch * a.seq
     for kind, mk, ref in (("layer", layer_fns, "nn.GRU"), ("lm", lm_fns, "LM nn.GRU")):

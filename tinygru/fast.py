@@ -36,9 +36,9 @@ def _pooled(like:Tensor, *shape:int)->Tensor:
         return b.view(shape)
 
 # %% ../nbs/04b_fast.ipynb #ac4187a7
-def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save:bool)->tuple:
+def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save:bool, mm_dtype=None)->tuple:
     ("Forward time loop without a graph: `gx` (T,B,3H) is the hoisted input product (scaled by gamma_x when `ln`); "
-     "returns `hs` and, when `save`, what the backward needs")
+     "returns `hs` and, when `save`, what the backward needs; per-step products in `mm_dtype` if given")
     T, B, H3 = gx.shape
     H = H3 // 3
     hs = gx.new_empty(T, B, H)
@@ -50,6 +50,8 @@ def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save
     # two hidden-side products: r, z rows added straight onto the input side, the candidate's straight into its
     # saved buffer (this beats one product followed by an add and a copy)
     wht_rz, wht_n, bh_n = wh[:2*H].t(), wh[2*H:].t(), bh[2*H:]
+    lp = mm_dtype not in (None, gx.dtype)   # bf16 products (CPU autocast): one product of all rows, added in float32
+    if lp: wht, h_lp, g_lp = wh.t().to(mm_dtype), *(gx.new_empty(B, n, dtype=mm_dtype) for n in (H, H3))
     # per-step views made once: indexing and slicing inside the loop would cost as much as a small op each
     steps = (lambda b: b.unbind(0)) if save else (lambda b: [b[0]] * T)
     rz_l, r_l, z_l, n_l, ghn_l = steps(rz_s), steps(rz_s[..., :H]), steps(rz_s[..., H:]), steps(n_s), steps(ghn_s)
@@ -72,8 +74,13 @@ def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save
             torch.sub(h, mu, out=hbar).mul_(rs)
         else: torch.add(gx_l[t], bx, out=gi)
         hn = hbar if ln else h
-        torch.addmm(gi_rz, hn, wht_rz, out=rz).sigmoid_()
-        ghn = torch.addmm(bh_n, hn, wht_n, out=ghn_l[t])
+        if lp:
+            torch.mm(h_lp.copy_(hn), wht, out=g_lp)
+            torch.add(gi_rz, g_lp[:, :2*H], out=rz).sigmoid_()
+            ghn = torch.add(bh_n, g_lp[:, 2*H:], out=ghn_l[t])
+        else:
+            torch.addmm(gi_rz, hn, wht_rz, out=rz).sigmoid_()
+            ghn = torch.addmm(bh_n, hn, wht_n, out=ghn_l[t])
         torch.addcmul(gi_n, r, ghn, out=n).tanh_()
         h = torch.lerp(n, h, z, out=h_l[t])                                     # n + z (h - n)
     if not save: return (hs,)
@@ -81,12 +88,14 @@ def _fwd_loop(gx, sx, qx, h0, wh, cx, bx, bh, *, D:int, eps:float, ln:bool, save
 
 # %% ../nbs/04b_fast.ipynb #18b69700
 def _bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None, rs_s=None, ghat_s=None,
-              *, D:int, ln:bool)->tuple:
+              *, D:int, ln:bool, mm_dtype=None)->tuple:
     ("Backward time loop: the gradients of `gx` (T,B,3H), of the candidate's hidden pre-activation (T,B,H), "
-     "the layer norm's row sums `D m1, D m2` (T,B,1) and of `h0`")
+     "the layer norm's row sums `D m1, D m2` (T,B,1) and of `h0`; per-step products in `mm_dtype` if given")
     T, B, H = hs.shape
     dgx_s, dghn_s = _pooled(hs, T, B, 3*H), _pooled(hs, T, B, H)
     dgi, wh_rz, wh_n = hs.new_empty(B, 3*H), wh[:2*H], wh[2*H:]
+    lp = mm_dtype not in (None, hs.dtype)   # as in the forward: one bf16 product of [dgi_rz, dgn] with all of W_h
+    if lp: wh_lp, g_lp, dhat_lp = wh.to(mm_dtype), *(hs.new_empty(B, n, dtype=mm_dtype) for n in (3*H, H))
     # per-step views made once (see `_fwd_loop`); h_{t-1} is h0 at step 0
     r_l, z_l, n_l, ghn_l = rz_s[..., :H].unbind(0), rz_s[..., H:].unbind(0), n_s.unbind(0), ghn_s.unbind(0)
     hprev_l, dhs_l, dgx_l, dghn_l = (h0, *hs[:-1].unbind(0)), dhs.unbind(0), dgx_s.unbind(0), dghn_s.unbind(0)
@@ -107,7 +116,10 @@ def _bwd_loop(dhs, h0, wh, cx, hs, ghn_s, rz_s, n_s, hbar_s=None, mu_s=None, rs_
         torch.mul(dan, ghn, out=tmp).mul_(r)                # (5) dr, times r
         torch.addcmul(tmp, tmp, r, value=-1, out=dar)       # (6) dr r (1-r)
         torch.sub(h, n, out=daz).mul_(dn).mul_(z)           # (2), (6) dz z (1-z) = dh (h - n) z (1-z), as dn = dh (1-z)
-        torch.mm(dgirz_l[t], wh_rz, out=dhat).addmm_(dgn, wh_n)   # (7) grad of the normalised state (h - mu) s
+        if lp:                                              # (7) grad of the normalised state (h - mu) s
+            g_lp[:, :2*H].copy_(dgirz_l[t]); g_lp[:, 2*H:].copy_(dgn)
+            dhat.copy_(torch.mm(g_lp, wh_lp, out=dhat_lp))
+        else: torch.mm(dgirz_l[t], wh_rz, out=dhat).addmm_(dgn, wh_n)
         if ln:   # m1, m2 below hold D m1 and D m2: the 1/D is applied once, in the last update
             m1, m2, rs, hb = m1_l[t], m2_l[t], rs_l[t], hb_l[t]
             torch.mul(dgi, rs, out=dgx_l[t])                # (11) grad of G_t
@@ -333,8 +345,10 @@ _GRAPH_MAX_WORK = 1 << 18    # batch x hidden above which a step's own GPU work 
 
 def _loops(gx:Tensor, graphs:bool, mm_dtype=None)->tuple:
     ("The forward and backward time loops for `gx` (T,B,3H): Triton kernels on CUDA in float32 (replayed as graphs "
-     "when `graphs` and the steps are small), else eager")
-    if triton is None or not gx.is_cuda or gx.dtype != torch.float32: return _fwd_loop, _bwd_loop
+     "when `graphs` and the steps are small), else eager; the per-step products in `mm_dtype` if given")
+    if triton is None or not gx.is_cuda or gx.dtype != torch.float32:
+        return (_fwd_loop, _bwd_loop) if mm_dtype is None else (partial(_fwd_loop, mm_dtype=mm_dtype),
+                                                                partial(_bwd_loop, mm_dtype=mm_dtype))
     if graphs and gx.shape[1] * gx.shape[2] // 3 <= _GRAPH_MAX_WORK:
         return partial(_graphed, _tri_fwd_loop, mm_dtype=mm_dtype), partial(_graphed, _tri_bwd_loop, mm_dtype=mm_dtype)
     return partial(_tri_fwd_loop, mm_dtype=mm_dtype), partial(_tri_bwd_loop, mm_dtype=mm_dtype)
@@ -399,8 +413,8 @@ def ln_gru_sequence(cell:nn.Module, # the layer's parameters: a `LayerNormGRUCel
     "The states (T, B, H) of `cell` run over `x` by the fast path (`LNGRUFunction`)"
     E, H = cell.n_in, cell.n_hidden
     D = E + H
-    dev = x.device.type   # under CUDA autocast the Triton path's matrix products take autocast's dtype
-    lowp = torch.get_autocast_dtype(dev) if dev == "cuda" and torch.is_autocast_enabled(dev) else None
+    dev = x.device.type   # under autocast (CUDA or CPU) the matrix products take autocast's dtype
+    lowp = torch.get_autocast_dtype(dev) if dev in ("cuda", "cpu") and torch.is_autocast_enabled(dev) else None
     # Triton launches on the current device
     on_device = torch.cuda.device(x.device) if dev == "cuda" else nullcontext()
     with torch.autocast(dev, enabled=False), on_device:
