@@ -70,12 +70,9 @@ def tokens_per_s(fields, data, tok, out, steps=40):
 
 def steps_for(fields, minutes, data, tok, out):
     "Optimizer steps that train `fields` for about `minutes` (from a 40-step timing run), in hundreds"
-    from tinygru.train import TrainConfig, train
-    shutil.rmtree(out, ignore_errors=True)
-    cfg = TrainConfig(out_dir=str(out), data=data, tokenizer=tok, **{**fields, "max_steps": 40, "eval_every": 1000, "ckpt_every": 1000})
-    res = train(cfg, log=lambda *x: None)
-    shutil.rmtree(out, ignore_errors=True)
-    return max(100, int(round(minutes * 60 * res["tokens_per_s"] / (cfg.batch_size * cfg.seq_len * cfg.grad_accum), -2)))
+    from tinygru.train import TrainConfig
+    c = TrainConfig(**fields)
+    return max(100, int(round(minutes * 60 * tokens_per_s(fields, data, tok, out) / (c.batch_size * c.seq_len * c.grad_accum), -2)))
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
