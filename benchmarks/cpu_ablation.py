@@ -10,6 +10,7 @@ bits per byte; the next row builds on the best so far. All rows share one tokeni
     python benchmarks/cpu_ablation.py --stage 2 [--minutes 9]     # then: steps, width, vocabulary for the budget
     python benchmarks/cpu_ablation.py --stage 3                   # then: one change at a time on the cpu preset
     python benchmarks/cpu_ablation.py --stage 4                   # bf16 autocast on the CPU, at the preset's time
+    python benchmarks/cpu_ablation.py --stage 5                   # weight decay 1.0, lower dropout, ten minutes
 
 Stage 1 holds the steps fixed (about ten minutes a row on a 2-core machine; `--steps 100` is a quick check of
 the script). Stage 2 starts from the best of stage 1 and changes what costs time (steps, width, vocabulary): each
@@ -17,7 +18,9 @@ row is sized by a 40-step timing run to train for `--minutes` (evaluation, token
 top), so the rows compare at equal time. Stage 4 trains under bf16 autocast (CPUs with native bf16: AVX-512 BF16 or
 AMX) and gives each row the steps that take as long as the cpu preset's float32 run, from 40-step timing runs of
 the preset in float32 and of each row, side by side at the start (kept in `OUT/timing.json`, so a rerun trains only
-the rows it has not trained yet)."""
+the rows it has not trained yet). Stage 5 tries on the CPU what `step_ablation.py` found on a GPU (weight decay
+1.0 with lower dropout), each row the stage-4 preset plus its change, at the steps it gives (1,600 steps are about
+ten minutes of training at the 2-core machine's speed of 2026-12-04, 10,700-11,000 tokens/s)."""
 import argparse, json, os, shutil, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -58,6 +61,19 @@ STAGE4 = [  # (what the row changes in the cpu preset, the fields, the timing ru
     ("bf16 autocast, the preset's steps", dict(precision="bf16"), None),
 ]
 
+# the cpu preset of stage 4 (row 11), on which stage 5 changes the regularisers
+ROW11 = {**ROW8, "dropout": 0.5, "weight_drop": 0.5}
+STAGE5 = [  # (what the row changes in row 11, the fields, the steps)
+    ("weight decay 1.0, dropout and DropConnect 0.4", dict(weight_decay=1.0, dropout=0.4, weight_drop=0.4), 1500),
+    ("weight decay 1.0, dropout and DropConnect 0.3", dict(weight_decay=1.0, dropout=0.3, weight_drop=0.3), 1500),
+    ("weight decay 1.0, dropout and DropConnect 0.3, 1,700 steps", dict(weight_decay=1.0, dropout=0.3, weight_drop=0.3), 1700),
+    ("weight decay 1.0, dropout and DropConnect 0.2, 1,700 steps", dict(weight_decay=1.0, dropout=0.2, weight_drop=0.2), 1700),
+    ("weight decay 1.0, dropout and DropConnect 0.3, 1,800 steps", dict(weight_decay=1.0, dropout=0.3, weight_drop=0.3), 1800),
+    ("weight decay 1.0, dropout and DropConnect 0.3, 1,600 steps", dict(weight_decay=1.0, dropout=0.3, weight_drop=0.3), 1600),
+    ("the same, the stories in a new order every epoch (the cpu preset)",
+     dict(weight_decay=1.0, dropout=0.3, weight_drop=0.3, shuffle=True), 1600),
+]
+
 def tokens_per_s(fields, data, tok, out, steps=40):
     "Training tokens per second of `fields` in a short run"
     from tinygru.train import TrainConfig, train
@@ -81,7 +97,7 @@ def main():
     ap.add_argument("--steps", type=int, default=1700)
     ap.add_argument("--rows", type=int, default=None, help="run only the first ROWS rows")
     ap.add_argument("--stage", type=int, default=1, help="2: the size rows, from the best of stage 1, each sized to --minutes; "
-                    "3: changes to the cpu preset; 4: bf16 rows at the float32 preset's time")
+                    "3: changes to the cpu preset; 4: bf16 rows at the float32 preset's time; 5: weight decay and dropout on row 11")
     ap.add_argument("--minutes", type=float, default=9.0, help="stage 2: training time of each row (evaluation excluded)")
     a = ap.parse_args()
     from tinygru.train import TrainConfig, train
@@ -110,12 +126,15 @@ def main():
         ref = t["float32 preset"]
         print(f"float32 preset: {ref:,.0f} tokens/s; " + "; ".join(f"{n}: {v:,.0f} ({v/ref:.2f}x)" for n, v in t.items() if n != "float32 preset"), flush=True)
         sized = {n: int(round(a.steps * t[k] / ref, -2)) if k else a.steps for n, _, k in STAGE4}
+    if a.stage == 5:   # rows numbered after stage 4's, each row 11 plus its change, at its own steps
+        rows, base, first, sized = [r[:2] for r in STAGE5], ROW11, 13, {n: k for n, _, k in STAGE5}
+        best_bpb = min(r[5] for r in json.loads((Path(__file__).resolve().parent/"results"/"cpu_ablation_bf16.json").read_text())["rows"])
     for i, (name, change) in enumerate(rows[:a.rows], first):
         fields = {**base, **(best if a.stage < 3 else {}), **change}   # stages 3, 4: the preset plus this row's change
         run = out/f"row{i}"
         row_tok = tok if fields["vocab_size"] == base["vocab_size"] else None
         t0 = time.time()
-        steps = sized[name] if a.stage == 4 else a.steps if a.stage != 2 else steps_for(fields, a.minutes, a.data, row_tok, out/f"timing{i}")
+        steps = sized[name] if a.stage in (4, 5) else a.steps if a.stage != 2 else steps_for(fields, a.minutes, a.data, row_tok, out/f"timing{i}")
         cfg = TrainConfig(out_dir=str(run), data=a.data, tokenizer=row_tok, max_steps=steps, progress=False, **fields)
         done = (run/"results.json").exists()   # a row trained before: its results, and its training minutes
         res = json.loads((run/"results.json").read_text()) if done else train(cfg, log=lambda *x: None)
@@ -130,11 +149,12 @@ def main():
     print(f"\nscored on the first {len(stories)} whole stories of validation.txt, {nbytes:,} bytes as stored\n")
     print("| row | change | parameters | steps | tokens/s | minutes | bits/byte | |")
     print("|---|---|--:|--:|--:|--:|--:|---|")
-    for i, (name, p, steps, tps, wall, bpb, k) in enumerate(table):
+    for i, (name, p, steps, tps, wall, bpb, k) in enumerate(table, first if a.stage == 5 else 0):
         print(f"| {i} | {name} | {p:,} | {steps:,} | {tps:,.0f} | {wall:.1f} | {bpb:.4f} | {k} |")
     print(f"\nbest: {json.dumps(best)}  {best_bpb:.4f} bits/byte")
     if a.stage == 4: (out/"stage4.json").write_text(json.dumps(dict(rows=table[first:], timing=t, bytes=nbytes), indent=1))
-    if a.stage in (3, 4): return
+    if a.stage == 5: (out/"stage5.json").write_text(json.dumps(dict(rows=table, bytes=nbytes), indent=1))
+    if a.stage in (3, 4, 5): return
     best_steps = next(r[2] for r in table if r[5] == best_bpb)
     (out/"ablation.json").write_text(json.dumps(dict(rows=table, best=best, best_bpb=best_bpb, best_steps=best_steps, bytes=nbytes), indent=1))
 

@@ -30,7 +30,7 @@ def main():
     print("== tinygru train --preset cpu", flush=True)
     t0 = time.time()
     if not Path(a.out, "results.json").exists():
-        subprocess.run([sys.executable, "-m", "tinygru.cli", "train", "--preset", "cpu", "--data", a.data, "--out", a.out], check=True)
+        subprocess.run([sys.executable, "-m", "tinygru.cli", "train", "--preset", "cpu", "--data", a.data, "--out", a.out, "--progress", "false"], check=True)
     else: print(f"{a.out} is already trained: scoring it")
     minutes = (time.time() - t0) / 60
     res = json.loads(Path(a.out, "results.json").read_text())

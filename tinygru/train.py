@@ -60,6 +60,7 @@ class TrainConfig:
     seq_len: int = 128  # tokens per stream per step (the BPTT truncation length)
     grad_accum: int = 1  # micro-batches per optimizer step; each has its own `batch_size` streams
     stateful: bool = True  # carry the hidden state across steps (False: random windows, fresh state)
+    shuffle: bool = False  # stateful batches: the stories in a new order every epoch after the first
     # optimisation
     max_steps: int = 2000  # optimizer steps in the whole run
     lr: float = 3e-3  # peak learning rate, after warmup
@@ -123,10 +124,10 @@ def arch_classes(arch:str="gru")->tuple:
 
 # %% ../nbs/05_train.ipynb #ce5b81eb
 PRESETS = {
-    "cpu": dict(vocab_size=4096, n_embd=512, n_hidden=512, n_layers=1, tie_weights=True, dropout=0.5,
-                locked_dropout=True, weight_drop=0.5, embed_drop=0.1, weight_decay=0.2, batch_size=64, seq_len=64,
-                max_steps=2500, lr=3e-3, min_lr=1e-4, warmup_steps=100, eval_every=100, ckpt_every=100,
-                eval_tokens=54000),
+    "cpu": dict(vocab_size=4096, n_embd=512, n_hidden=512, n_layers=1, tie_weights=True, dropout=0.3,
+                locked_dropout=True, weight_drop=0.3, embed_drop=0.1, weight_decay=1.0, batch_size=64, seq_len=64,
+                max_steps=1600, lr=3e-3, min_lr=1e-4, warmup_steps=100, eval_every=100, ckpt_every=100,
+                eval_tokens=54000, shuffle=True),
     "gpu": dict(vocab_size=4096, n_embd=768, n_hidden=2048, n_layers=2, dropout=0.1, batch_size=256, seq_len=256,
                 max_steps=20000, lr=2e-3, min_lr=1e-4, warmup_steps=500, eval_every=1000, ckpt_every=1000,
                 eval_tokens=1 << 20),
@@ -176,21 +177,43 @@ class StreamBatches:
     "Stateful-TBPTT batches: `B` contiguous streams of `tokens`, `T` tokens of each per step"
     def __init__(self, tokens, # 1-d token array (e.g. a memmap from `load_tokens`)
                  B:int, T:int, # streams (this process's) and tokens per step
-                 rank:int=0, world:int=1): # this process's share of the streams
-        self.tokens, self.B, self.T = tokens, B, T
+                 rank:int=0, world:int=1, # this process's share of the streams
+                 sep:int|None=None, # the story separator's id: the stories in a new order every epoch after the first
+                 seed:int=0): # seed of those orders (the same on every process)
+        self.tokens, self.B, self.T, self.sep, self.seed = tokens, B, T, sep, seed
         self.L = len(tokens) // (B * world)  # tokens per stream
         if self.L < T + 1:
             raise ValueError(f"{len(tokens):,} tokens are too few for {B*world} streams of {T+1} tokens: "
                              "use more data, a smaller batch_size or a smaller seq_len.")
         self.starts = (np.arange(B) + rank * B) * self.L
         self.steps_per_epoch = (self.L - 1) // T
-        self.pos = 0  # steps taken in the current epoch
+        self.pos, self.epoch, self._order = 0, 0, None  # steps taken in the current epoch; epochs begun before it
+        if sep is not None:  # where each story ends (after its separator), read a slice at a time
+            n, step = len(tokens), 1 << 24
+            ends = [np.flatnonzero(np.asarray(tokens[i:i + step]) == sep) + i + 1 for i in range(0, n, step)]
+            self.ends = np.union1d(np.concatenate(ends), [n])  # (the text after the last separator is a story too)
+
+    def order(self)->tuple:
+        "This epoch's story order: `(first token, first position in the stream, end in the stream)` of each story read"
+        if self._order is None or self._order[0] != self.epoch:
+            perm = np.random.default_rng([self.seed, self.epoch]).permutation(len(self.ends))
+            begins = np.concatenate([[0], self.ends[:-1]])
+            cum = np.cumsum((self.ends - begins)[perm])
+            self._order = (self.epoch, begins[perm], cum - (self.ends - begins)[perm], cum)
+        return self._order[1:]
 
     def next(self):
         "`(x, y, new_epoch)`: inputs and targets of shape (B, T); `new_epoch` says the state must be reset"
         new = self.pos >= self.steps_per_epoch
-        if new: self.pos = 0
-        x, y = get_batch(self.tokens, self.B, self.T, starts=self.starts + self.pos * self.T)
+        if new: self.pos, self.epoch = 0, self.epoch + 1
+        at = self.starts + self.pos * self.T
+        if self.sep is None or self.epoch == 0: x, y = get_batch(self.tokens, self.B, self.T, starts=at)
+        else:  # position q of this epoch's stream is in the k-th story read: map it back to the token array
+            q = at[:, None] + np.arange(self.T + 1)
+            begins, first, end = self.order()
+            k = np.searchsorted(end, q, side="right")
+            w = np.asarray(self.tokens[begins[k] + q - first[k]], dtype=np.int64)
+            x, y = w[:, :-1], w[:, 1:]
         self.pos += 1
         return torch.from_numpy(x), torch.from_numpy(y), new
 
@@ -399,7 +422,7 @@ def _resume_state(out, raw, opt, streams, gen, scaler, tok, meta, rank, device, 
                          f"{m['tokenizer_hash']}; this run has {world} with {meta['tokenizer_hash']}: "
                          "resume with the same processes and tokenizer.")
     opt.load_state_dict(state["optimizer"])
-    streams.pos = int(state["pos"])
+    streams.pos, streams.epoch = int(state["pos"]), int(state.get("epoch", 0))
     h = state["h"][:, rank*rows:(rank+1)*rows].to(device) if state["h"].numel() else None
     r = state["rng"][rank]  # random generator states are byte tensors that must live on the CPU
     torch.set_rng_state(r["cpu"].cpu())
@@ -458,7 +481,7 @@ def train(cfg:TrainConfig, # the run's configuration
     opt = make_optimizer(raw, cfg)
     autocast, scaler = amp_setup(device, cfg.precision)
     B, T, A = cfg.batch_size, cfg.seq_len, cfg.grad_accum
-    streams = StreamBatches(tr, B * A, T, rank, world)
+    streams = StreamBatches(tr, B * A, T, rank, world, eot_id(tok) if cfg.shuffle else None, cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed + rank)
     step, h = 0, None
     meta = dict(arch=cfg.arch, config=asdict(cfg), model=asdict(mcfg), tokenizer_hash=tokenizer_hash(tok),
@@ -487,8 +510,8 @@ def train(cfg:TrainConfig, # the run's configuration
         rng = [mine] if world == 1 else [None] * world
         if world > 1: dist.all_gather_object(rng, mine)  # every rank's random states, for an exact resume
         if not master: return
-        state = dict(optimizer=opt.state_dict(), h=hs, pos=streams.pos, rng=rng, gen=gen.get_state(),
-                     **(dict(scaler=scaler.state_dict()) if scaler else {}))
+        state = dict(optimizer=opt.state_dict(), h=hs, pos=streams.pos, epoch=streams.epoch, rng=rng,
+                     gen=gen.get_state(), **(dict(scaler=scaler.state_dict()) if scaler else {}))
         save_checkpoint(out, step, raw, state, {**meta, **{f"val_{k}": v for k,v in val.items()}}, cfg.keep_last)
 
     def validate(step):
@@ -686,7 +709,7 @@ def train_cmd(out:str="runs/tinygru", # run directory: checkpoints, tokenizer, e
               dropout:_opt("dropout", float)=None, locked_dropout:_opt("locked_dropout", bool)=None,
               weight_drop:_opt("weight_drop", float)=None, embed_drop:_opt("embed_drop", float)=None,
               batch_size:_opt("batch_size", int)=None, seq_len:_opt("seq_len", int)=None,
-              grad_accum:_opt("grad_accum", int)=None,
+              grad_accum:_opt("grad_accum", int)=None, shuffle:_opt("shuffle", bool)=None,
               max_steps:_opt("max_steps", int)=None, lr:_opt("lr", float)=None, min_lr:_opt("min_lr", float)=None,
               warmup_steps:_opt("warmup_steps", int)=None, weight_decay:_opt("weight_decay", float)=None,
               beta1:_opt("beta1", float)=None, beta2:_opt("beta2", float)=None, grad_clip:_opt("grad_clip", float)=None,
