@@ -5,13 +5,14 @@
 # %% auto #0
 __all__ = ['PRECISIONS', 'PRESETS', 'ON_RESUME', 'TrainConfig', 'arch_classes', 'preset', 'pick_device', 'cpu_has_bf16',
            'amp_setup', 'StreamBatches', 'random_batch', 'make_optimizer', 'lr_at', 'bits_per_byte', 'token_bytes',
-           'evaluate', 'latest_checkpoint', 'save_checkpoint', 'best_checkpoint', 'load_checkpoint',
-           'resume_checkpoint', 'prepare', 'train', 'load_run', 'export_run', 'push_run', 'plot_metrics', 'train_cmd',
-           'eval_cmd']
+           'story_bounds', 'score', 'bpb_interval', 'latest_checkpoint', 'save_checkpoint', 'best_checkpoint',
+           'load_checkpoint', 'resume_checkpoint', 'prepare', 'train', 'load_run', 'export_run', 'push_run',
+           'plot_metrics', 'train_cmd', 'encode_split', 'eval_cmd']
 
 # %% ../nbs/05_train.ipynb #9b6c90ca
 import contextlib, io, json, math, os, pickle, re, shutil, tempfile, time
 from contextlib import nullcontext
+from itertools import chain
 from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -26,9 +27,9 @@ from safetensors import SafetensorError
 from safetensors.torch import load_model, save_model
 from tokenizers import decoders
 
-from .data import fsync_path, iter_stories, resolve_source, write_durably
-from .tokenizer import eot_id, load_tokenizer, same_tokenizer, save_tokenizer, train_tokenizer, tokenizer_hash
-from .encode import encode_corpus, get_batch, load_tokens, read_meta
+from .data import check_split, fsync_path, iter_stories, resolve_source, write_durably
+from .tokenizer import _text_batches, eot_id, load_tokenizer, same_tokenizer, save_tokenizer, train_tokenizer, tokenizer_hash
+from .encode import encode_corpus, get_batch, load_tokens, read_meta, token_dtype
 from .model import GRULM, ModelConfig
 from .fast import tune_malloc
 
@@ -55,6 +56,7 @@ class TrainConfig:
     embed_drop: float = 0.0  # drop whole tokens from the embedding matrix, one mask per batch
     tie_weights: bool = False  # share the embedding matrix with the head (needs n_embd == n_hidden; transformers do)
     layer_norm: bool = True  # layer norm over [x, h] in each cell (False: the classic GRU)
+    impl: str = "fast"  # how the GRU runs: "fast", "naive" (the reference loop) or "torch" (nn.GRU's; no layer norm)
     # data and batches
     batch_size: int = 32  # streams per optimizer step (per process)
     seq_len: int = 128  # tokens per stream per step (the BPTT truncation length)
@@ -110,7 +112,7 @@ class TrainConfig:
         return ModelConfig(vocab_size=vocab_size, n_embd=self.n_embd, n_hidden=self.n_hidden,
                            n_layers=self.n_layers, dropout=self.dropout, layer_norm=self.layer_norm,
                            locked_dropout=self.locked_dropout, weight_drop=self.weight_drop, embed_drop=self.embed_drop,
-                           tie_weights=self.tie_weights)
+                           tie_weights=self.tie_weights, impl=self.impl)
 
 # %% ../nbs/05_train.ipynb #0a1b02bd
 def arch_classes(arch:str="gru")->tuple:
@@ -254,29 +256,63 @@ def token_bytes(tok)->np.ndarray:
     nb[eot_id(tok)] = 1
     return nb
 
+def story_bounds(tokens, # an encoded split: each story followed by `<|endoftext|>`
+                 eot:int, # the id of `<|endoftext|>`
+                 max_tokens:int|None=None # stop at the first story end at or after this many tokens
+                )->np.ndarray:
+    "`(n, 2)` array of `[start, end)` of each whole story, its `<|endoftext|>` included, read a slice at a time"
+    ends, step, n = [], 1 << 22, len(tokens)
+    for i in range(0, n, step):
+        ends.append(np.flatnonzero(np.asarray(tokens[i:i + step]) == eot) + i + 1)
+        if max_tokens and ends[-1].size and ends[-1][-1] >= max_tokens: break
+    ends = np.concatenate(ends) if ends else np.zeros(0, dtype=np.int64)
+    if max_tokens: ends = ends[:np.searchsorted(ends, max_tokens) + 1]
+    return np.stack([np.concatenate([[0], ends[:-1]]), ends], 1).astype(np.int64)
+
 @torch.no_grad()
-def evaluate(model, tokens, tok, # model, 1-d token array, tokenizer
-             batch_size:int=16, seq_len:int=256, # streams and steps per forward pass
-             max_tokens:int|None=None, # evaluate the first `max_tokens` tokens only
-             device=None)->dict:
-    "Loss per token and bits per byte of `model` on `tokens` (stateful, like training)"
+def score(model, tokens, tok, # a model, an encoded split (each story followed by `<|endoftext|>`), its tokenizer
+          max_tokens:int|None=None, # score only the first whole stories that hold this many tokens
+          batch_size:int=32, # stories read at once
+          chunk:int=256, # tokens per forward pass; a story is read chunk after chunk, its state carried
+          device=None)->dict:
+    ("Bits per byte of `model` on whole stories: each read from a fresh state after `<|endoftext|>`, every token "
+     "and the story's end predicted; with `nats` and `bytes` per story")
     device = device or next(model.parameters()).device
-    n_tok = min(len(tokens), max_tokens + 1) if max_tokens else len(tokens)
-    L = (n_tok - 1) // batch_size  # each of the batch_size streams predicts L tokens
-    if L < 1: raise ValueError(f"Too few tokens ({n_tok}) to evaluate with batch_size={batch_size}.")
+    eot, nb = eot_id(tok), token_bytes(tok)
+    bounds = story_bounds(tokens, eot, max_tokens)
+    if len(bounds) == 0: raise ValueError("No whole story to score: the tokens hold no <|endoftext|>.")
+    lens = bounds[:, 1] - bounds[:, 0]
+    nats, nbytes = np.zeros(len(bounds)), np.zeros(len(bounds), dtype=np.int64)
     was_training = model.training
     model.eval()
-    nb, starts = token_bytes(tok), np.arange(batch_size) * L
-    nats, nbytes, h = 0.0, 0, None
-    for i in range(0, L, seq_len):  # read from the memmap chunk by chunk: the split never sits in RAM
-        x, y = get_batch(tokens, batch_size, min(seq_len, L - i), starts=starts + i)
-        logits, h = model(torch.from_numpy(x).to(device), h)
-        nats += F.cross_entropy(logits.float().flatten(0, 1), torch.from_numpy(y).to(device).flatten(),
-                                reduction="sum").item()
-        nbytes += int(nb[y].sum())
+    order = np.argsort(-lens, kind="stable")  # longest first: stories of similar length share a batch
+    for b in range(0, len(order), batch_size):
+        rows = order[b:b + batch_size]
+        L = int(lens[rows].max())
+        x, y = np.full((len(rows), L), eot, dtype=np.int64), np.full((len(rows), L), -100, dtype=np.int64)
+        for j, r in enumerate(rows):  # inputs: <|endoftext|> then the story; targets: the story, then its end
+            s = np.asarray(tokens[bounds[r, 0]:bounds[r, 1]], dtype=np.int64)
+            x[j, 1:len(s)], y[j, :len(s)] = s[:-1], s
+            nbytes[r] = nb[s].sum()
+        x, y, h, tot = torch.from_numpy(x).to(device), torch.from_numpy(y).to(device), None, 0
+        for i in range(0, L, chunk):
+            logits, h = model(x[:, i:i + chunk], h)
+            yi = y[:, i:i + chunk]
+            tot = tot + F.cross_entropy(logits.float().flatten(0, 1), yi.flatten(), reduction="none").view(yi.shape).sum(1)
+        nats[rows] = tot.double().cpu().numpy()
     model.train(was_training)
-    n = batch_size * L
-    return dict(loss=nats / n, bpb=bits_per_byte(nats, nbytes), tokens=n, bytes=nbytes)
+    n = int(lens.sum())
+    return dict(loss=nats.sum() / n, bpb=bits_per_byte(nats.sum(), int(nbytes.sum())), tokens=n,
+                bytes=int(nbytes.sum()), stories=len(bounds), nats=nats, story_bytes=nbytes)
+
+def bpb_interval(res:dict, # what `score` returns
+                 level:float=0.95, # the interval's coverage
+                 n_boot:int=2000, seed:int=0)->tuple:
+    "A bootstrap interval of bits per byte over the scored stories (stories drawn with replacement)"
+    rng = np.random.default_rng(seed)
+    i = rng.integers(0, len(res["nats"]), (n_boot, len(res["nats"])))
+    b = res["nats"][i].sum(1) / (math.log(2) * res["story_bytes"][i].sum(1))
+    return tuple(np.quantile(b, [(1 - level) / 2, (1 + level) / 2]))
 
 # %% ../nbs/05_train.ipynb #d9e830d4
 def _ckpts(run_dir):
@@ -515,12 +551,12 @@ def train(cfg:TrainConfig, # the run's configuration
         save_checkpoint(out, step, raw, state, {**meta, **{f"val_{k}": v for k,v in val.items()}}, cfg.keep_last)
 
     def validate(step):
-        res = evaluate(raw, va, tok, max_tokens=cfg.eval_tokens) if master else {}
+        res = score(raw, va, tok, max_tokens=cfg.eval_tokens) if master else {}
         if master:
             _log_json(out/"metrics.jsonl", dict(step=step, val_loss=res["loss"], val_bpb=res["bpb"],
                                                 time=round(time.time() - t0 - t_eval, 2)))
             log(f"step {step}: val loss {res['loss']:.4f}, {res['bpb']:.4f} bits/byte")
-        return res
+        return {k: res[k] for k in ("loss", "bpb", "tokens", "bytes", "stories")} if master else {}
 
     t0, tokens_seen, t_eval, val, val_step = time.time(), 0, 0.0, {}, None
     show = master and cfg.progress
@@ -664,7 +700,7 @@ def plot_metrics(run_dir, ax=None):
 # %% ../nbs/05_train.ipynb #7a6d912c
 # may change on resume
 ON_RESUME = ("max_steps", "device", "precision", "eval_every", "log_every", "ckpt_every", "keep_last", "compile",
-             "progress")
+             "progress", "impl")
 
 def _train_config(out, preset_name, resume, overrides, log=print):
     saved, given = Path(out)/"config.json", {k: v for k,v in overrides.items() if v is not None}
@@ -705,7 +741,8 @@ def train_cmd(out:str="runs/tinygru", # run directory: checkpoints, tokenizer, e
               tokenizer_kind:_opt("tokenizer_kind", str)=None, vocab_size:_opt("vocab_size", int)=None,
               n_embd:_opt("n_embd", int)=None, n_hidden:_opt("n_hidden", int)=None, n_layers:_opt("n_layers", int)=None,
               n_head:_opt("n_head", int)=None,
-              layer_norm:_opt("layer_norm", bool)=None, tie_weights:_opt("tie_weights", bool)=None,
+              layer_norm:_opt("layer_norm", bool)=None, impl:_opt("impl", str)=None,
+              tie_weights:_opt("tie_weights", bool)=None,
               dropout:_opt("dropout", float)=None, locked_dropout:_opt("locked_dropout", bool)=None,
               weight_drop:_opt("weight_drop", float)=None, embed_drop:_opt("embed_drop", float)=None,
               batch_size:_opt("batch_size", int)=None, seq_len:_opt("seq_len", int)=None,
@@ -733,17 +770,41 @@ def train_cmd(out:str="runs/tinygru", # run directory: checkpoints, tokenizer, e
         dist.destroy_process_group()
 
 # %% ../nbs/05_train.ipynb #8e498da3
+def encode_split(tok, # the tokenizer
+                 source:str|None=None, # hub id, file or directory; `None`: `$TINYGRU_DATA`, else the hub
+                 split:str="validation" # "train", "validation" or "test"
+                )->np.ndarray:
+    "The stories of a split encoded in memory, as `encode_corpus` writes them: each followed by `<|endoftext|>`"
+    eot, dtype = eot_id(tok), token_dtype(tok.get_vocab_size())
+    parts = [np.fromiter(chain.from_iterable(e.ids + [eot] for e in tok.encode_batch_fast(b, add_special_tokens=False)),
+                         dtype=dtype) for b in _text_batches(iter_stories(source, split))]
+    return np.concatenate(parts)
+
+def _split_tokens(run, tok, split, data):
+    "`(tokens, source)` of `split` to score a run on: its encoded file if it matches, else the split encoded now"
+    d = _run_dir(run)/"data"
+    if data is None and (d/"train.json").exists(): data = read_meta(d/"train.json").get("source")  # the run's data
+    source = resolve_source(data)
+    if (d/f"{split}.json").exists():
+        meta = read_meta(d/f"{split}.json")
+        if meta.get("source") == source and same_tokenizer(tok, meta["tokenizer_hash"]):
+            return load_tokens(d/f"{split}.bin", tok), source
+    return encode_split(tok, source, split), source
+
 @call_parse
-def eval_cmd(run:str, # run directory or checkpoint directory
-             split:str="validation", # split of the run's encoded data: "train" or "validation"
-             max_tokens:int=None, # evaluate only the first max_tokens tokens
+def eval_cmd(run:str, # run directory (its best checkpoint), checkpoint, model directory or hub repo id
+             split:str="validation", # "validation" (for choosing), "test" (held out: report it) or "train"
+             data:str=None, # the stories' source (default: the run's own; else $TINYGRU_DATA, else the hub)
+             max_tokens:int=None, # score only the first whole stories that hold this many tokens
              device:str="auto", # where to run: "auto" (CUDA if present, else MPS, else CPU), "cpu", "cuda", ...
             ):
-    "Validation loss and bits per byte of a trained run on a whole split"
-    dev = pick_device(device)
-    model, tok, meta = load_run(run, dev)
-    tokens = load_tokens(_run_dir(run)/"data"/f"{split}.bin", tok)
-    r = evaluate(model, tokens, tok, max_tokens=max_tokens)
-    print(f"{split}: {r['tokens']:,} tokens, {r['bytes']:,} bytes: "
-          f"loss {r['loss']:.4f} nats/token, {r['bpb']:.4f} bits/byte")
+    "Bits per byte of a trained model on the whole stories of a split, with a 95% interval over the stories"
+    check_split(split)
+    if max_tokens is not None and max_tokens < 1: raise ValueError(f"--max_tokens must be at least 1, got {max_tokens}.")
+    model, tok, meta = load_run(run, pick_device(device))
+    tokens, source = _split_tokens(run, tok, split, data)
+    r = score(model, tokens, tok, max_tokens=max_tokens)
+    lo, hi = bpb_interval(r)
+    print(f"{split} ({source}): {r['stories']:,} stories, {r['tokens']:,} tokens, {r['bytes']:,} bytes: "
+          f"loss {r['loss']:.4f} nats/token, {r['bpb']:.4f} bits/byte (95% interval over stories {lo:.4f}-{hi:.4f})")
     return r
