@@ -1,0 +1,206 @@
+"""Quality in equal time, measured side by side in one run: tinygru's `cpu` preset (the layer-normalised GRU) against
+three baselines, each given the same treatment:
+
+- `nngru-bpe`: the same language model on `torch.nn.GRU`'s kernel (no layer norm; the preset's BPE tokenizer), so the
+  table separates the layer from the tokenizer;
+- `nngru-byte`: an `nn.GRU` language model on bytes (vocabulary of the 256 byte values and `<|endoftext|>`);
+- `transformer`: the transformer notebook's model (`cpu-transformer` preset).
+
+All four train with tinygru's loop (`tinygru train`: the same batches, bf16 autocast where the CPU has it, AdamW,
+warmup and cosine decay, checkpoints, the best checkpoint chosen on validation) on the same whole stories. Each
+baseline is tuned on the validation split with a budget of short trials (the same for each): a learning-rate grid
+around its start value, extended while the best value is at the grid's edge, then dropout x weight decay at the best
+rate. The preset keeps its settings. Short trials warm up for at least `WARMUP_FLOOR` steps.
+
+Equal time: at the start, each model's seconds per step are measured side by side (three interleaved rounds; the
+fastest round counts, since other work on the machine can only slow a round down);
+a run of `--minutes` then gets the steps that time buys. Fixed steps make the results independent of what else the
+machine does during the run; each run's own training time is recorded beside them.
+
+Each final configuration trains with every seed in `--seeds`; its best checkpoint is scored by `tinygru.train.score`
+(whole stories, each from a fresh state, every token and the story's end predicted, bits per byte of the cleaned
+stories) on the whole validation split and on the held-out test split, which no choice above has seen.
+
+    python benchmarks/quality.py [--data DIR] [--out runs/quality] [--minutes 10] [--trial_minutes 2.5] [--seeds 0 1 2]
+
+Writes benchmarks/results/quality.json (machine, date, commit, configurations, seeds, every run); a run that is
+already recorded there is not run again, so an interrupted benchmark continues where it stopped."""
+import argparse, datetime, json, os, platform, statistics, subprocess, sys, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT/"benchmarks"/"results"/"quality.json"
+WARMUP_FLOOR = 50  # short trials warm up for at least this many steps
+BPE, BYTE = "tok-bpe", "tok-byte"
+
+FAMILIES = {  # name: (tokenizer, start configuration, tuned?)
+    "gru": (BPE, dict(preset="cpu"), False),
+    "nngru-bpe": (BPE, dict(preset="cpu", layer_norm=False, impl="torch", tie_weights=False, locked_dropout=False,
+                            weight_drop=0.0, embed_drop=0.0, dropout=0.2, weight_decay=0.1, lr=3e-3), True),
+    "nngru-byte": (BYTE, dict(preset="cpu", n_embd=128, layer_norm=False, impl="torch", tie_weights=False,
+                              locked_dropout=False, weight_drop=0.0, embed_drop=0.0, dropout=0.0, weight_decay=0.1,
+                              lr=3e-3, batch_size=32, seq_len=256, eval_tokens=210_000), True),
+    "transformer": (BPE, dict(preset="cpu-transformer"), True),
+}
+LR_STEPS = (0.5, 1.0, 2.0)            # the learning-rate grid, as multiples of the start value
+DROPOUT, WEIGHT_DECAY = (0.0, 0.2, 0.4), (0.1, 1.0)
+
+def machine()->dict:
+    import torch
+    from tinygru.train import cpu_has_bf16
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                                capture_output=True, text=True).stdout.strip())
+    return dict(cpu=cpu, cores=os.cpu_count(), torch=torch.__version__, threads=torch.get_num_threads(),
+                bf16=cpu_has_bf16(), python=platform.python_version(), commit=commit + ("+dirty" if dirty else ""))
+
+def load()->dict:
+    return json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+
+def save(res:dict):
+    "Write the results file whole or not at all (a temporary file, renamed)"
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    tmp = RESULTS.with_suffix(".tmp")
+    tmp.write_text(json.dumps(res, indent=1))
+    os.replace(tmp, RESULTS)
+
+def args_of(cfg:dict)->list:
+    "`tinygru train` options for a configuration"
+    out = []
+    for k, v in cfg.items():
+        out += [f"--{k}", str(v).lower() if isinstance(v, bool) else str(v)]
+    return out
+
+def train(out:Path, cfg:dict, tok:Path, data:str, steps:int, evals:int)->dict:
+    "Train `cfg` for `steps` steps into `out` (from nothing, or resumed if it stopped), return its results.json"
+    every = max(1, steps // evals)
+    run = dict(cfg, max_steps=steps, eval_every=every, ckpt_every=every, log_every=10, progress=False)
+    cmd = [sys.executable, "-m", "tinygru.cli", "train", "--out", str(out), "--data", data, "--tokenizer", str(tok),
+           *args_of(run), *(["--resume"] if (out/"config.json").exists() else [])]
+    with open(f"{out}.log", "a") as f: subprocess.run(cmd, check=True, stdout=f, stderr=subprocess.STDOUT)
+    return json.loads((out/"results.json").read_text())
+
+def seconds_per_step(out:Path, cfg:dict, tok:Path, data:str, steps:int=40)->float:
+    "Seconds per training step of `cfg`, from a short run's metrics (steps 10 to `steps`, after warming up)"
+    import shutil
+    shutil.rmtree(out, ignore_errors=True)
+    train(out, dict(cfg, warmup_steps=10), tok, data, steps, evals=1)
+    ms = {m["step"]: m["time"] for m in map(json.loads, open(out/"metrics.jsonl")) if "loss" in m}
+    return (ms[steps] - ms[10]) / (steps - 10)
+
+def scored(run:Path, data:str)->dict:
+    "Bits per byte of the best checkpoint of `run` on the whole validation and test splits, with story intervals"
+    from tinygru.train import bpb_interval, encode_split, load_run, score
+    model, tok, meta = load_run(run)
+    res = dict(checkpoint=meta["step"], num_params=meta["num_params"])
+    for split in ("validation", "test"):
+        r = score(model, encode_split(tok, data, split), tok)
+        res[split] = dict(bpb=r["bpb"], interval=list(bpb_interval(r)), stories=r["stories"], tokens=r["tokens"],
+                          bytes=r["bytes"])
+    return res
+
+def key(cfg:dict)->str: return json.dumps(cfg, sort_keys=True)
+
+def run_once(res, name, out, cfg, tok, data, steps, seed, kind)->dict:
+    "One training run, recorded under `res['runs']` (skipped if it is there already)"
+    k = f"{kind}|{name}|{key(cfg)}|{steps}|{seed}"
+    if k in res["runs"]: return res["runs"][k]
+    d = out/f"{kind}-{name}-{len(res['runs']):03d}"
+    t0 = time.time()
+    tr = train(d, dict(cfg, seed=seed), tok, data, steps, evals=10 if kind == "final" else 5)
+    rec = dict(kind=kind, family=name, config=cfg, steps=steps, seed=seed, run=str(d), wall_seconds=time.time() - t0,
+               train_seconds=tr["train_seconds"], tokens_per_s=tr["tokens_per_s"], epochs=tr["epochs"],
+               **(scored(d, data) if kind == "final" else dict(validation=dict(bpb=scored_val(d, data)))),
+               date=datetime.datetime.now().isoformat(timespec="seconds"))
+    res["runs"][k] = rec
+    save(res)
+    print(f"{kind:5} {name:12} seed {seed} steps {steps:5}: validation {rec['validation']['bpb']:.4f}"
+          + (f", test {rec['test']['bpb']:.4f}" if kind == "final" else "") + f"  ({rec['wall_seconds']/60:.1f} min)  "
+          + " ".join(f"{k}={v}" for k, v in cfg.items() if k != "preset"), flush=True)
+    return rec
+
+def scored_val(run:Path, data:str)->float:
+    "Bits per byte of the best checkpoint of `run` on the whole validation split (what a trial is chosen by)"
+    from tinygru.train import encode_split, load_run, score
+    model, tok, _ = load_run(run)
+    return score(model, encode_split(tok, data, "validation"), tok)["bpb"]
+
+def tune(res, name, start, tok, data, steps, out)->dict:
+    "The best configuration of family `name` on validation: a learning-rate grid, then dropout x weight decay"
+    warm = dict(warmup_steps=max(WARMUP_FLOOR, steps // 10))
+    trial = lambda cfg: run_once(res, name, out, dict(cfg, **warm), tok, data, steps, 0, "trial")["validation"]["bpb"]
+    base_lr = start.get("lr") or __import__("tinygru.train", fromlist=["PRESETS"]).PRESETS[start["preset"]]["lr"]
+    lrs = sorted(base_lr * m for m in LR_STEPS)
+    scores = {lr: trial(dict(start, lr=lr)) for lr in lrs}
+    for _ in range(2):  # extend the grid while its best value is at an edge
+        best = min(scores, key=scores.get)
+        if best == min(scores): new = best / 2
+        elif best == max(scores): new = best * 2
+        else: break
+        scores[new] = trial(dict(start, lr=new))
+    lr = min(scores, key=scores.get)
+    cands = {key(dict(start, lr=lr)): (dict(start, lr=lr), scores[lr])}
+    for p in DROPOUT:
+        for wd in WEIGHT_DECAY:
+            cfg = dict(start, lr=lr, dropout=p, weight_decay=wd)
+            if key(cfg) not in cands: cands[key(cfg)] = (cfg, trial(cfg))
+    return min(cands.values(), key=lambda cs: cs[1])[0]
+
+def main():
+    global RESULTS
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=os.environ.get("TINYGRU_DATA", str(ROOT.parent/"shared/data/tinystories/stories")))
+    ap.add_argument("--out", default="runs/quality", help="where the runs are written")
+    ap.add_argument("--minutes", type=float, default=10.0, help="training time of each final run")
+    ap.add_argument("--trial_minutes", type=float, default=2.5, help="training time of each tuning trial")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="seeds of the final runs")
+    ap.add_argument("--families", nargs="+", default=list(FAMILIES), help="which models to run")
+    ap.add_argument("--results", default=str(RESULTS), help="the results file (read to continue, then written)")
+    a = ap.parse_args()
+    RESULTS = Path(a.results)
+    out = Path(a.out).absolute(); out.mkdir(parents=True, exist_ok=True)
+    res = load() or dict(machine=machine(), started=datetime.datetime.now().isoformat(timespec="seconds"),
+                         data=a.data, minutes=a.minutes, trial_minutes=a.trial_minutes, seeds=a.seeds,
+                         families={n: dict(tokenizer=t, start=c, tuned=tu) for n, (t, c, tu) in FAMILIES.items()},
+                         grid=dict(lr_multiples=LR_STEPS, dropout=DROPOUT, weight_decay=WEIGHT_DECAY,
+                                   warmup_floor=WARMUP_FLOOR), runs={}, speed={}, final={})
+    toks = {BPE: ["--vocab_size", "4096"], BYTE: ["--vocab_size", "257"]}
+    for t, opt in toks.items():
+        if not (out/t/"tokenizer.json").exists():
+            subprocess.run([sys.executable, "-m", "tinygru.cli", "tokenizer", "--data", a.data, "--out", str(out/t), *opt],
+                           check=True)
+    if not res["speed"]:  # seconds per step of each family's start configuration, interleaved rounds
+        times = {n: [] for n in a.families}
+        for r in range(3):
+            for n in a.families:
+                tok, cfg, _ = FAMILIES[n]
+                times[n].append(seconds_per_step(out/f"speed-{n}", cfg, out/tok, a.data))
+                print(f"speed round {r}: {n} {times[n][-1]:.3f} s/step", flush=True)
+        res["speed"] = {n: dict(seconds_per_step=min(v), rounds=v) for n, v in times.items()}
+        save(res)
+    steps = lambda n, minutes: int(round(minutes * 60 / res["speed"][n]["seconds_per_step"] / 10)) * 10
+    for n in a.families:
+        tok, start, tuned = FAMILIES[n]
+        best = tune(res, n, start, out/tok, a.data, steps(n, a.trial_minutes), out) if tuned else start
+        res["final"].setdefault(n, {})["config"] = best
+        save(res)
+    for seed in a.seeds:  # seed by seed, so that an interrupted run has whole comparisons
+        for n in a.families:
+            tok = FAMILIES[n][0]
+            run_once(res, n, out, res["final"][n]["config"], out/tok, a.data, steps(n, a.minutes), seed, "final")
+    for n in a.families:
+        rs = [r for r in res["runs"].values() if r["kind"] == "final" and r["family"] == n]
+        f = res["final"][n]
+        for split in ("validation", "test"):
+            v = [r[split]["bpb"] for r in rs]
+            f[split] = dict(mean=statistics.mean(v), sd=statistics.stdev(v) if len(v) > 1 else None, runs=v)
+        f.update(seeds=[r["seed"] for r in rs], steps=rs[0]["steps"], num_params=rs[0]["num_params"],
+                 train_minutes=statistics.mean(r["train_seconds"] for r in rs) / 60,
+                 tokens_per_s=statistics.mean(r["tokens_per_s"] for r in rs))
+        print(f"{n:12} test {f['test']['mean']:.4f} +- {f['test']['sd'] or 0:.4f}, validation "
+              f"{f['validation']['mean']:.4f} +- {f['validation']['sd'] or 0:.4f} ({len(rs)} seeds)", flush=True)
+    res["finished"] = datetime.datetime.now().isoformat(timespec="seconds")
+    save(res)
+
+if __name__ == "__main__": main()
