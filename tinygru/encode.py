@@ -16,7 +16,7 @@ from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
 from tokenizers import Tokenizer
 
-from .data import EOT, fsync_path, iter_stories, resolve_source, write_durably
+from .data import EOT, SPLITS, check_split, fsync_path, iter_stories, resolve_source, write_durably
 from .tokenizer import _text_batches, eot_id, load_tokenizer, same_tokenizer, tokenizer_hash
 
 # %% ../nbs/03_encode.ipynb #3e9ab548
@@ -42,6 +42,8 @@ def encode_corpus(tok:Tokenizer, # the tokenizer (with `<|endoftext|>`)
                   progress:bool=True # show a progress bar
                  )->dict:
     "Encode `texts` into one flat token file, each story followed by `<|endoftext|>`; returns the sidecar"
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer (stories per encode_batch call), got {batch_size!r}.")
     bin_fn, meta_fn = _paths(out_prefix)
     bin_fn.parent.mkdir(parents=True, exist_ok=True)
     eot, dtype = eot_id(tok), token_dtype(tok.get_vocab_size())
@@ -124,13 +126,13 @@ def get_batch(tokens:np.ndarray, # token ids, e.g. from `load_tokens`
 def encode_cmd(tokenizer:str="tokenizer", # directory of tokenizer.json (or the file)
                data:str=None, # data source: hub id, file or directory (default: $TINYGRU_DATA, else the hub)
                out:str="data", # directory to write SPLIT.bin and SPLIT.json into
-               split:str=None, # "train" or "validation" (default: both)
+               split:str=None, # "train", "validation" or "test" (default: all three)
                batch_size:int=1024, # stories per encode_batch call
                progress:bool=True, # show a progress bar
               ):
-    "Encode the stories of a source into OUT/train.bin, OUT/validation.bin (+ .json sidecars)"
+    "Encode the stories of a source into OUT/train.bin, OUT/validation.bin, OUT/test.bin (+ .json sidecars)"
     tok = load_tokenizer(tokenizer)
-    splits = [split] if split else ["train", "validation"]
+    splits = [check_split(split)] if split else list(SPLITS)
     res = {}
     for s in splits:
         meta = encode_corpus(tok, iter_stories(data, split=s), Path(out)/s, source=resolve_source(data), split=s,

@@ -243,7 +243,7 @@ matters.
 ## How to sample
 
 ```python
-from tinygru.train import load_run
+from tinygru.runs import load_run
 from tinygru.sample import generate
 model, tok, meta = load_run("{{ repo_id | default('PATH_OR_REPO_ID', true) }}")  # a local directory or a hub repo id
 print("Once upon a time" + generate(model, tok, "Once upon a time", seed=0)[0])

@@ -17,7 +17,8 @@ from fastcore.script import call_parse
 import tinygru
 from .data import EOT
 from .tokenizer import eot_id
-from .train import load_run, pick_device
+from .config import pick_device
+from .runs import load_run
 
 # %% ../nbs/06_sample.ipynb #3a0c61b6
 def check_sampling(temperature:float=1.0, top_k:int=0, top_p:float=1.0, min_p:float=0.0, repetition_penalty:float=1.0):
@@ -286,7 +287,9 @@ def generate_cmd(run:str=None, # run directory or checkpoint directory (default:
                  device:str="auto", # where to run: "auto" (CUDA if present, else MPS, else CPU), "cpu", "cuda", ...
                 ):
     "Generate stories from a trained tinygru model"
-    check_sampling(temperature, top_k, top_p, min_p, repetition_penalty)
+    check_sampling(temperature, top_k, top_p, min_p, repetition_penalty)  # every value, before any work or output
+    if max_new_tokens < 0: raise ValueError(f"max_new_tokens must be an integer >= 0, got {max_new_tokens}.")
+    if num_samples < 1: raise ValueError(f"num_samples must be at least 1, got {num_samples}.")
     device = pick_device(device)
     model, tok, _ = load_run(run, device) if run else load_pretrained(device)
     kw = dict(temperature=temperature, top_k=top_k, top_p=top_p, min_p=min_p, repetition_penalty=repetition_penalty,

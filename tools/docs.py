@@ -20,7 +20,7 @@ def exported(nb_path):
     nb = nbformat.read(nb_path, as_version=4)
     m = next((re.search(r"#\|\s*default_exp\s+(\S+)", c.source) for c in nb.cells
               if c.cell_type == "code" and "default_exp" in c.source), None)
-    if not m: return None, []
+    if not m: return None, {}
     mod = f"{get_config().lib_name}.{m.group(1)}"
     tree = ast.parse((root/get_config().lib_path.name/f"{m.group(1).replace('.', '/')}.py").read_text())
     defs = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
