@@ -6,9 +6,12 @@ The shared TinyStories slice is ~0.9 MB, so its training split is repeated (whol
 `--mb` MB to reach a realistic size. Tokenizers cache the encodings of words they have seen, and repetition
 makes that cache hit more often than on fresh text, for both sides alike. Each side runs `--repeats` times,
 alternating; the best time of each is kept. The pipeline includes everything `encode_corpus` does: batching,
-encoding, flattening with separators, writing the .bin to disk, the byte count and the sidecar."""
-import argparse, os, platform, tempfile, time
+encoding, flattening with separators, writing the .bin to disk, the byte count and the sidecar.
+Writes benchmarks/results/encode_speed.json."""
+import argparse, sys, tempfile, time
 from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import record
 import datasets
 from tinygru.data import load_stories
 from tinygru.encode import encode_corpus
@@ -47,7 +50,7 @@ def main():
             times[name].append(best(f, 1))
     t = {k: min(v) for k, v in times.items()}
     meta = encode_corpus(tok, texts, out, batch_size=a.batch_size, progress=False)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; tokenizers byte-level BPE, vocab {tok.get_vocab_size()}")
+    print(f"tokenizers byte-level BPE, vocab {tok.get_vocab_size()}")
     print(f"text: TinyStories train slice ({one/1e6:.2f} MB, {len(stories):,} rows) repeated x{k} = {mb:.1f} MB, "
           f"{len(texts):,} rows; batch_size {a.batch_size}; best of {a.repeats}")
     print(f"{'':34}{'seconds':>9}{'MB/s':>9}{'ratio':>8}")
@@ -57,5 +60,10 @@ def main():
     print(f"pipeline / bare encode_batch: {t['bare'] / t['pipeline']:.2f}x   (target >= 0.8)")
     print(f"pipeline / bare encode_batch_fast: {t['bare_fast'] / t['pipeline']:.2f}x")
     print(f"bytes per token: {meta['bytes_per_token']:.3f} (separators excluded; {meta['tokens']:,} tokens incl. {meta['rows']:,} separators, {meta['dtype']})")
+    record.write("encode_speed", dict(settings=vars(a), slice_mb=one / 1e6, stories=len(stories), repeated=k, mb=mb,
+                                      rows=len(texts), seconds=t, mb_per_s={n: mb / v for n, v in t.items()},
+                                      pipeline_vs_bare=t["bare"] / t["pipeline"],
+                                      pipeline_vs_bare_fast=t["bare_fast"] / t["pipeline"],
+                                      bytes_per_token=meta["bytes_per_token"], tokens=meta["tokens"]))
 
 if __name__ == "__main__": main()

@@ -8,7 +8,8 @@ product (the same for both) and the weight gradients after the loop (a few large
 size) are left out. CPU, float32.
 
     python benchmarks/ln_placement.py [--batch 32 --seq 128 --emb 512 --hidden 512 --repeats 15]"""
-import argparse, statistics, time
+import argparse, statistics, sys, time
+from pathlib import Path
 import torch, torch.nn.functional as F
 from tinygru.model import LayerNormGRUCell
 from tinygru.fast import _bwd_loop, _fwd_loop, _x_stats
@@ -83,5 +84,9 @@ def main(argv=None):
     for k, v in ts.items():
         m = statistics.median(v)
         print(f"{k:<30} {m*1e3:8.1f} ms  {m/T*1e6:6.0f} us/step  speed x joint {ref/m:5.2f}")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import record
+    record.write("ln_placement", dict(settings=vars(a), seconds_median={k: statistics.median(v) for k, v in ts.items()},
+                                      speed_vs_joint={k: ref / statistics.median(v) for k, v in ts.items()}))
 
 if __name__ == "__main__": main()

@@ -17,7 +17,7 @@ fastest round counts, since other work on the machine can only slow a round down
 a run of `--minutes` then gets the steps that time buys. Fixed steps make the results independent of what else the
 machine does during the run; each run's own training time is recorded beside them.
 
-Each final configuration trains with every seed in `--seeds`; its best checkpoint is scored by `tinygru.train.score`
+Each final configuration trains with every seed in `--seeds`; its best checkpoint is scored by `tinygru.score.score`
 (whole stories, each from a fresh state, every token and the story's end predicted, bits per byte of the cleaned
 stories) on the whole validation split and on the held-out test split, which no choice above has seen.
 
@@ -25,8 +25,10 @@ stories) on the whole validation split and on the held-out test split, which no 
 
 Writes benchmarks/results/quality.json (machine, date, commit, configurations, seeds, every run); a run that is
 already recorded there is not run again, so an interrupted benchmark continues where it stopped."""
-import argparse, datetime, json, os, platform, statistics, subprocess, sys, time
+import argparse, datetime, json, os, statistics, subprocess, sys, time
 from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import record
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT/"benchmarks"/"results"/"quality.json"
@@ -46,14 +48,9 @@ LR_STEPS = (0.5, 1.0, 2.0)            # the learning-rate grid, as multiples of 
 DROPOUT, WEIGHT_DECAY = (0.0, 0.2, 0.4), (0.1, 1.0)
 
 def machine()->dict:
-    import torch
-    from tinygru.train import cpu_has_bf16
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                                capture_output=True, text=True).stdout.strip())
-    return dict(cpu=cpu, cores=os.cpu_count(), torch=torch.__version__, threads=torch.get_num_threads(),
-                bf16=cpu_has_bf16(), python=platform.python_version(), commit=commit + ("+dirty" if dirty else ""))
+    "The machine, the date and the commit (`record.machine`), and whether this CPU multiplies bf16 natively"
+    from tinygru.config import cpu_has_bf16
+    return dict(record.machine(), bf16=cpu_has_bf16())
 
 def load()->dict:
     return json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
@@ -91,7 +88,8 @@ def seconds_per_step(out:Path, cfg:dict, tok:Path, data:str, steps:int=40)->floa
 
 def scored(run:Path, data:str)->dict:
     "Bits per byte of the best checkpoint of `run` on the whole validation and test splits, with story intervals"
-    from tinygru.train import bpb_interval, encode_split, load_run, score
+    from tinygru.runs import load_run
+    from tinygru.score import bpb_interval, encode_split, score
     model, tok, meta = load_run(run)
     res = dict(checkpoint=meta["step"], num_params=meta["num_params"])
     for split in ("validation", "test"):
@@ -122,7 +120,8 @@ def run_once(res, name, out, cfg, tok, data, steps, seed, kind)->dict:
 
 def scored_val(run:Path, data:str)->float:
     "Bits per byte of the best checkpoint of `run` on the whole validation split (what a trial is chosen by)"
-    from tinygru.train import encode_split, load_run, score
+    from tinygru.runs import load_run
+    from tinygru.score import encode_split, score
     model, tok, _ = load_run(run)
     return score(model, encode_split(tok, data, "validation"), tok)["bpb"]
 
@@ -130,7 +129,8 @@ def tune(res, name, start, tok, data, steps, out)->dict:
     "The best configuration of family `name` on validation: a learning-rate grid, then dropout x weight decay"
     warm = dict(warmup_steps=max(WARMUP_FLOOR, steps // 10))
     trial = lambda cfg: run_once(res, name, out, dict(cfg, **warm), tok, data, steps, 0, "trial")["validation"]["bpb"]
-    base_lr = start.get("lr") or __import__("tinygru.train", fromlist=["PRESETS"]).PRESETS[start["preset"]]["lr"]
+    from tinygru.config import PRESETS
+    base_lr = start.get("lr") or PRESETS[start["preset"]]["lr"]
     lrs = sorted(base_lr * m for m in LR_STEPS)
     scores = {lr: trial(dict(start, lr=lr)) for lr in lrs}
     for _ in range(2):  # extend the grid while its best value is at an edge

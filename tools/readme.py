@@ -1,8 +1,10 @@
 """Write README.md from nbs/index.ipynb without Quarto (which `nbdev_readme` needs).
 
 Hidden cells (`#|hide`) are dropped, `#|` directive lines are stripped, and the rest is converted by
-nbconvert's Markdown exporter; images go to README_files/.  `--check` only reports whether README.md is current."""
-import sys, nbformat
+nbconvert's Markdown exporter; images go to README_files/. The index lives in nbs/, so its links to other notebooks
+are relative to nbs/ (they work in JupyterLab and, as .html, on the docs site); README.md, at the repository's root,
+gets them with `nbs/` in front.  `--check` only reports whether README.md is current."""
+import re, sys, nbformat
 from pathlib import Path
 from nbconvert import MarkdownExporter
 
@@ -23,6 +25,7 @@ def render():
         cells.append(c)
     nb.cells = cells
     body, res = MarkdownExporter().from_notebook_node(nb, resources={"output_files_dir": "README_files"})
+    body = re.sub(r"\]\(([\w-]+\.ipynb(?:#[\w.-]*)?)\)", r"](nbs/\1)", body)   # a notebook beside the index
     return body.strip() + "\n", res.get("outputs", {})
 
 def main(check=False):

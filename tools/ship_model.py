@@ -1,5 +1,5 @@
 """Ship a trained run as the model that comes with the package: `tinygru/pretrained/`, in the Hugging Face layout
-that `tinygru.train.export_run` writes (config.json, float16 model.safetensors, tokenizer.json, tinygru.json with
+that `tinygru.runs.export_run` writes (config.json, float16 model.safetensors, tokenizer.json, tinygru.json with
 the checkpoint's metadata, README.md as the model card), plus the run's metrics.jsonl for the training curve.
 
     python tools/ship_model.py RUN_DIR --command "tinygru train --preset cpu ..." --metrics "- ..." --note "hardware, time"
@@ -7,7 +7,7 @@ the checkpoint's metadata, README.md as the model card), plus the run's metrics.
 Ship a model once, not on every change: the weights are a binary file in git."""
 import argparse, json, shutil
 from pathlib import Path
-from tinygru.train import best_checkpoint, export_run
+from tinygru.runs import best_checkpoint, export_run
 
 root = Path(__file__).resolve().parent.parent
 

@@ -1,5 +1,7 @@
 """tinygru's test command: run every notebook's tests (as `nbdev_test` does), then check that the exported
-package, the cleaned notebooks and README.md are current, and that the docs pages render (tools/docs.py).  Prints one summary line: `tests: N passed, N failed`.
+package, the cleaned notebooks and README.md are current, that the docs pages render (tools/docs.py), that every
+number in the prose has a source (tools/prose.py), and that no module is longer than about 400 lines. Prints one
+summary line: `tests: N passed, N failed`.
 
     python tools/test.py                # the default run (cells flagged slow or cuda are skipped)
     python tools/test.py --flags slow   # also run the slow cells
@@ -29,6 +31,15 @@ def check(name, cmd, pattern):
           + (f"\n{r.stdout}{r.stderr}" if r.returncode else ""))
     return ok
 
+MAX_LINES = 420  # "about 400 lines" a module (the generated _modidx.py aside)
+
+def module_sizes()->bool:
+    "Every module of the package is at most `MAX_LINES` long"
+    long = {p.name: n for p in sorted((root/"tinygru").glob("*.py"))
+            if p.name != "_modidx.py" and (n := len(p.read_text().splitlines())) > MAX_LINES}
+    print(f"{'ok  ' if not long else 'FAIL'} modules at most {MAX_LINES} lines" + (f": {long}" if long else ""))
+    return not long
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--flags", default="", help="space-separated test flags to run (slow, cuda)")
@@ -48,7 +59,9 @@ def main():
         results += [("export", check("nbdev_export leaves tinygru/ unchanged", ["nbdev_export"], "tinygru/**/*.py"), 0),
                     ("clean", check("nbdev_clean leaves nbs/ unchanged", ["nbdev_clean"], "nbs/**/*.ipynb"), 0),
                     ("readme", check("README.md is current", [sys.executable, "tools/readme.py", "--check"], "README.md"), 0),
-                    ("docs", check("the docs pages render, every export documented", [sys.executable, "tools/docs.py"], "nbs/**/*.ipynb"), 0)]
+                    ("docs", check("the docs pages render, every export documented", [sys.executable, "tools/docs.py"], "nbs/**/*.ipynb"), 0),
+                    ("prose", check("every number in the prose has a source", [sys.executable, "tools/prose.py"], "nbs/**/*.ipynb"), 0),
+                    ("sizes", module_sizes(), 0)]
     npass = sum(ok for _, ok, _ in results)
     print(f"tests: {npass} passed, {len(results) - npass} failed")
     print(f"time: {time.time() - t0:.0f} s")
