@@ -57,7 +57,7 @@ def main():
     ap.add_argument("--src", default=os.environ.get("TINYGRU_DATA", str(root.parent/"shared/data/tinystories/stories")),
                     help="a directory with train.txt and validation.txt (whole stories, <|endoftext|> format)")
     ap.add_argument("--work", default=None, help="scratch directory (needs about 4x --gb free); default: a temporary one")
-    ap.add_argument("--save", default=None, help="write the results as JSON here")
+    ap.add_argument("--save", default=None, help="the results file (default: benchmarks/results/memory_at_scale_GBgb.json)")
     a = ap.parse_args()
     work = Path(a.work or tempfile.mkdtemp(prefix="tinygru-mem-"))
     env = {**os.environ, "HF_DATASETS_CACHE": str(work/"hf-cache"), "PYTHONUNBUFFERED": "1", "TQDM_DISABLE": "1"}
@@ -81,7 +81,9 @@ def main():
         tr = dict(seconds=round(s, 1), steps=a.steps, peak_rss_mb=round(rss), peak_anon_mb=round(anon), tokens_per_s=tps)
         print(f"train: {a.steps} steps in {s:.0f} s (process total), {tps} tok/s, peak RSS {rss:,.0f} MB, of it anonymous {anon:,.0f} MB")
         res = dict(gb=round(nbytes / 1e9, 2), repeats=reps, encode=enc, train=tr)
-        if a.save: Path(a.save).write_text(json.dumps(res, indent=1) + "\n")
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import record
+        record.write(f"memory_at_scale_{a.gb:g}gb", res, a.save)
         print(json.dumps(res))
     finally:
         if a.work is None: shutil.rmtree(work, ignore_errors=True)

@@ -20,6 +20,7 @@ COMMANDS = {
     "train": ("tinygru.train:train_cmd", "train a model (tokenizer and encoding included when missing)"),
     "eval": ("tinygru.score:eval_cmd", "bits per byte of a trained model on a split (validation, or the held-out test)"),
     "generate": ("tinygru.sample:generate_cmd", "generate stories from a trained model"),
+    "web": ("tinygru.web:web_cmd", "export a trained GRU for the browser page (float16 weights, tokenizer)"),
 }
 
 # %% ../nbs/07_cli.ipynb #b384e81a
