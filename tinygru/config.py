@@ -7,9 +7,9 @@ __all__ = ['PRECISIONS', 'PRESETS', 'TrainConfig', 'arch_classes', 'config_from'
            'amp_setup']
 
 # %% ../nbs/05_config.ipynb #cfg00001
-import os
+import math, os
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import torch
 
@@ -69,6 +69,12 @@ class TrainConfig:
     precision: str = "auto"  # "bf16", "fp16" (CUDA), "fp32"; "auto": bf16 where native, else fp16 on CUDA, fp32
 
     def __post_init__(self):
+        for f in fields(self):  # the types first: a value of the wrong kind gets its own message
+            v = getattr(self, f.name)
+            if f.type in (bool, "bool"): _check(self, f.name, isinstance(v, bool), "true or false")
+            if f.type in (float, "float"):
+                _check(self, f.name, isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
+                       "a finite number")
         for k in ("vocab_size", "n_embd", "n_hidden", "n_layers", "n_head", "batch_size", "seq_len", "grad_accum",
                   "max_steps", "eval_every", "eval_tokens", "log_every", "ckpt_every", "keep_last"):
             _check(self, k, _is_int(getattr(self, k)) and getattr(self, k) >= 1, "a positive integer")
@@ -123,7 +129,8 @@ def config_from(Config, # a dataclass: `TrainConfig`, `ModelConfig`, ...
     unknown = sorted(set(fields) - set(Config.__dataclass_fields__))
     if unknown: raise ValueError(f"{where} has fields this tinygru does not know: {', '.join(unknown)} (written by "
                                  "another version?): remove them, or use the tinygru that wrote it.")
-    return Config(**fields)
+    try: return Config(**fields)
+    except (TypeError, ValueError) as e: raise ValueError(f"{where}: {e}") from None
 
 # %% ../nbs/05_config.ipynb #ce5b81eb
 PRESETS = {

@@ -19,7 +19,7 @@ from safetensors.torch import load_model, save_model
 from .data import fsync_path, iter_stories, resolve_source, write_durably
 from .tokenizer import load_tokenizer, same_tokenizer, save_tokenizer, tokenizer_hash, train_tokenizer
 from .encode import encode_corpus, load_tokens, read_meta
-from .config import TrainConfig, arch_classes
+from .config import TrainConfig, arch_classes, config_from
 
 # %% ../nbs/05_runs.ipynb #7c3d5b47
 def make_run_dir(out:Path)->bool:
@@ -137,32 +137,41 @@ def good_checkpoints(run, log=print)->list:
 
 def _by_quality(cks:list)->list:
     "Checkpoints from best to worst: lowest validation loss first (unevaluated ones last), newer first among equals"
-    key = lambda ic: (json.loads((ic[1]/"meta.json").read_text()).get("val_loss", math.inf), -ic[0])
-    return [c for _, c in sorted(enumerate(cks), key=key)]
+    def loss(ck):  # a missing, null or NaN loss sorts as unevaluated
+        v = json.loads((ck/"meta.json").read_text()).get("val_loss")
+        return v if isinstance(v, (int, float)) and math.isfinite(v) else math.inf
+    return [c for _, c in sorted(enumerate(cks), key=lambda ic: (loss(ic[1]), -ic[0]))]
 
 def best_checkpoint(run, log=print)->Path|None:
     "The good checkpoint of `run` with the lowest validation loss (the newest if none was evaluated), or None"
     cs = _by_quality(good_checkpoints(run, log))
     return cs[0] if cs else None
 
+def _replace_dir(tmp:Path, dest:Path):
+    "Put directory `tmp` in place of `dest`: flushed to disk, then renamed; the old `dest` is removed once the new is in"
+    for f in (*tmp.iterdir(), tmp): fsync_path(f)  # the files' data on disk before the rename makes them real
+    old = dest.with_name(f".{dest.name}.old")
+    if old.exists(): shutil.rmtree(old)
+    if dest.exists(): os.replace(dest, old)
+    os.replace(tmp, dest)
+    fsync_path(dest.parent)                          # and the rename itself
+    shutil.rmtree(old, ignore_errors=True)
+
 def save_checkpoint(run, step:int, model, state:dict, meta:dict, keep_last:int=2, log=print)->Path:
     "Durably write checkpoint `step` of `run` (weights, `state` tensors, `meta` JSON); keep the best and the last good"
     ck = Path(run)/"ckpt"
     ck.mkdir(parents=True, exist_ok=True)
     final, tmp = ck/f"step-{step:06d}", ck/f".tmp-step-{step:06d}"
-    if tmp.exists(): shutil.rmtree(tmp)
+    for t in ck.glob(".tmp-step-*"): shutil.rmtree(t)  # ours, or left by a crash mid-write: never a checkpoint
     tmp.mkdir()
     try:
         save_model(model, str(tmp/"model.safetensors"))
         torch.save(state, tmp/"state.pt")
         (tmp/"meta.json").write_text(json.dumps({**meta, "step": step}, indent=1))
-        for f in (*tmp.iterdir(), tmp): fsync_path(f)  # the files' data on disk before the rename makes them real
+        _replace_dir(tmp, final)                       # flushed, renamed into place; an old `final` goes only then
     except BaseException:                              # a full disk, say: free what was written, keep the old ones
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if final.exists(): shutil.rmtree(final)
-    os.replace(tmp, final)
-    fsync_path(ck)                                    # and the rename itself
     good = good_checkpoints(run, log)                 # damaged ones are set aside, never counted
     keep = set(good[-keep_last:]) | set(_by_quality(good)[:1]) | {final}
     for c in good:
@@ -174,12 +183,27 @@ def load_checkpoint(path, model, map_location="cpu")->tuple:
      "(tensors of `state` on `map_location`); a `CheckpointError` if it does not load")
     path = Path(path)
     if (why := check_checkpoint(path)) is not None: raise CheckpointError(path, why)
-    try:
-        meta = json.loads((path/"meta.json").read_text())
-        load_model(model, str(path/"model.safetensors"))
-        return torch.load(path/"state.pt", weights_only=True, map_location=map_location), meta
-    except (OSError, ValueError, RuntimeError, EOFError, SafetensorError, pickle.UnpicklingError) as e:
-        raise CheckpointError(path, f"{type(e).__name__}: {str(e)[:120]}") from None
+    _strict_load(model, path/"model.safetensors", path/"meta.json", ck=path)  # another model's shape: a ValueError
+    try: return torch.load(path/"state.pt", weights_only=True, map_location=map_location), \
+                json.loads((path/"meta.json").read_text())
+    except (OSError, ValueError, RuntimeError, EOFError, pickle.UnpicklingError) as e:
+        raise CheckpointError(path, f"state.pt: {type(e).__name__}: {str(e)[:120]}") from None
+
+def _strict_load(model, fn:Path, config:Path, ck=None):
+    ("Load the weights of `fn` into `model`, all of them and nothing else: a file that does not read is a "
+     "`CheckpointError` if it is checkpoint `ck`'s; weights of another shape a `ValueError` that lists them")
+    try: missing, unexpected = load_model(model, str(fn), strict=False)
+    except (OSError, SafetensorError) as e:
+        why = f"{type(e).__name__}: {str(e)[:120]}"
+        raise (CheckpointError(ck, why) if ck else ValueError(f"{str(fn)!r} does not load ({why})")) from None
+    except RuntimeError as e:  # sizes that differ: the file is whole, the model is another one
+        raise ValueError(f"{str(fn)!r} does not fit the model {str(config)!r} describes "
+                         f"({str(e).strip().splitlines()[-1][:160]}): give the settings the run was trained "
+                         "with, or another --out for a new run.") from None
+    if missing or unexpected:
+        raise ValueError(f"{str(fn)!r} does not fit the model {str(config)!r} describes: missing weights "
+                         f"{sorted(missing) or 'none'}, unexpected {sorted(unexpected) or 'none'}. Give the settings "
+                         "the run was trained with (or export it again, export_run).")
 
 def resume_checkpoint(run, model, map_location="cpu", log=print)->tuple:
     ("`(path, state, meta)` of the newest checkpoint of `run` that loads; newer ones that do not are set aside, "
@@ -193,23 +217,6 @@ def resume_checkpoint(run, model, map_location="cpu", log=print)->tuple:
 # %% ../nbs/05_runs.ipynb #a3abcb25
 def _stderr(msg:str): print(msg, file=sys.stderr)
 
-def _strict_load(model, fn:Path, config:Path):
-    "Load the weights of `fn` into `model`, all of them and nothing else: else a `ValueError` that lists the keys"
-    try: missing, unexpected = load_model(model, str(fn), strict=False)
-    except (OSError, SafetensorError, RuntimeError) as e:
-        raise ValueError(f"{str(fn)!r} does not load ({type(e).__name__}: {str(e)[:120]})") from None
-    if missing or unexpected:
-        raise ValueError(f"{str(fn)!r} does not fit the model {str(config)!r} describes: missing weights "
-                         f"{sorted(missing) or 'none'}, unexpected {sorted(unexpected) or 'none'}. The config "
-                         "lacks fields or belongs to another model: export the run again (export_run).")
-
-def _config(Config, fields:dict, where:str):
-    "`Config(**fields)`, or a `ValueError` naming the fields `where` has that `Config` does not know"
-    unknown = sorted(set(fields) - set(Config.__dataclass_fields__))
-    if unknown: raise ValueError(f"{where} has fields tinygru does not know: {', '.join(unknown)} "
-                                 "(written by another version?): remove them, or use the matching tinygru.")
-    return Config(**fields)
-
 def _load_model_dir(d, device):
     "A model directory in the Hugging Face layout (`export_run`): config.json, model.safetensors, tokenizer.json"
     for f in ("model.safetensors", "tokenizer.json"):
@@ -220,7 +227,7 @@ def _load_model_dir(d, device):
         fields = json.loads((d/"config.json").read_text())
     except ValueError as e: raise ValueError(f"{str(d)!r}: a JSON file does not parse ({e})") from None
     Model, Config = arch_classes(meta.get("arch", "gru"))
-    model = Model(_config(Config, fields, str(d/"config.json")))
+    model = Model(config_from(Config, fields, str(d/"config.json")))
     _strict_load(model, d/"model.safetensors", d/"config.json")
     tok = load_tokenizer(d/"tokenizer.json")
     if "tokenizer_hash" in meta and not same_tokenizer(tok, meta["tokenizer_hash"]):
@@ -231,13 +238,14 @@ def _load_checkpoint_dir(ck, device):
     "`(model, tokenizer, meta)` of one checkpoint directory; a `CheckpointError` if its files do not load"
     if (why := check_checkpoint(ck)) is not None: raise CheckpointError(ck, why)
     meta, run = json.loads((ck/"meta.json").read_text()), run_dir(ck)
+    if not isinstance(meta.get("model"), dict) or "tokenizer_hash" not in meta:
+        raise CheckpointError(ck, "meta.json records no model or tokenizer_hash")
     tok = load_tokenizer(ck/"tokenizer" if (ck/"tokenizer").exists() else run/"tokenizer")
     if not same_tokenizer(tok, meta["tokenizer_hash"]):
         raise ValueError(f"The tokenizer in {str(run)!r} is not the one {str(ck)!r} was trained with.")
     Model, Config = arch_classes(meta.get("arch", "gru"))
-    model = Model(_config(Config, meta["model"], str(ck/"meta.json")))
-    try: _strict_load(model, ck/"model.safetensors", ck/"meta.json")
-    except ValueError as e: raise CheckpointError(ck, str(e)) from None
+    model = Model(config_from(Config, meta["model"], str(ck/"meta.json")))
+    _strict_load(model, ck/"model.safetensors", ck/"meta.json", ck=ck)
     return model.to(device).eval(), tok, meta
 
 def _from_hub(repo_id):
@@ -270,16 +278,6 @@ def load_run(path, # a run directory (its best checkpoint), a checkpoint, a mode
     raise FileNotFoundError(f"{str(path)!r} holds no checkpoint that loads: train first (tinygru train --out {path}).")
 
 # %% ../nbs/05_runs.ipynb #run00004
-def _replace_dir(tmp:Path, dest:Path):
-    "Put directory `tmp` in place of `dest`: flushed to disk, then renamed; the old `dest` is removed once the new is in"
-    for f in (*tmp.iterdir(), tmp): fsync_path(f)
-    old = dest.with_name(f".{dest.name}.old")
-    if old.exists(): shutil.rmtree(old)
-    if dest.exists(): os.replace(dest, old)
-    os.replace(tmp, dest)
-    fsync_path(dest.parent)
-    shutil.rmtree(old, ignore_errors=True)
-
 def export_run(run, # a run directory (its best checkpoint that loads), or a checkpoint
                dest, # the model directory to write (replaced if it exists)
                half:bool=False, # store the weights as float16: half the size, and they load into float32 unchanged

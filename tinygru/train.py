@@ -25,7 +25,7 @@ from .encode import get_batch
 from .fast import tune_malloc
 from .config import PRESETS, TrainConfig, amp_setup, arch_classes, config_from, pick_device, preset
 from .score import score
-from .runs import latest_checkpoint, make_run_dir, prepare, resume_checkpoint, save_checkpoint
+from .runs import latest_checkpoint, load_checkpoint, make_run_dir, prepare, resume_checkpoint, save_checkpoint
 
 # %% ../nbs/05_train.ipynb #f679cbda
 class StreamBatches:
@@ -96,6 +96,9 @@ def lr_at(step:int, cfg:TrainConfig)->float:
 # %% ../nbs/05_train.ipynb #c05ab324
 def _ddp_setup(device_arg):
     if int(os.environ.get("WORLD_SIZE", 1)) <= 1: return 0, 1, pick_device(device_arg)
+    if str(device_arg).startswith("cuda:"):
+        raise ValueError(f"--device {device_arg} under torchrun: each process takes the GPU of its LOCAL_RANK; "
+                         "give --device cuda (or auto), and choose GPUs with CUDA_VISIBLE_DEVICES.")
     device = pick_device(device_arg)
     if device.type == "cuda" and device.index is None:
         device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
@@ -133,8 +136,17 @@ def _log_json(fn, rec):
 # %% ../nbs/05_train.ipynb #trn00001
 def _resume_state(out, raw, opt, streams, gen, scaler, tok, meta, rank, device, log)->tuple:
     "Load the newest good checkpoint of `out` into the model, optimiser, batches and random generators: `(step, h)`"
-    ck, state, m = resume_checkpoint(out, raw, map_location=device, log=log)
-    world, rows = meta["world"], streams.B
+    world, rows, found = meta["world"], streams.B, None
+    if rank == 0:  # rank 0 chooses, setting damaged checkpoints aside; the others load the one it chose
+        try: found = resume_checkpoint(out, raw, map_location=device, log=log)
+        except ValueError as e: found = e
+    if world > 1:
+        box = [str(found) if isinstance(found, ValueError) else found[0] if found else None]
+        dist.broadcast_object_list(box, src=0)
+        if rank: found = ValueError(box[0]) if isinstance(box[0], str) else \
+                         (box[0], *load_checkpoint(box[0], raw, map_location=device))
+    if isinstance(found, ValueError): raise found
+    ck, state, m = found
     if m.get("world", 1) != world or not same_tokenizer(tok, m["tokenizer_hash"]):
         raise ValueError(f"{str(ck)!r} was written by {m.get('world', 1)} process(es) with tokenizer "
                          f"{m['tokenizer_hash']}; this run has {world} with {meta['tokenizer_hash']}: "
@@ -169,11 +181,11 @@ def _stop_if_not_finite(loss:float, gnorm:float, step:int, out, world:int, devic
      "(fp16's scaler skips inf steps)")
     bad = _all_mean(float(not (math.isfinite(loss) and (math.isfinite(gnorm) or fp16))), world, device)
     if not bad: return
-    ck = latest_checkpoint(out)
     what = f"loss became {loss}" if not math.isfinite(loss) else f"gradient norm became {gnorm}"
-    raise FloatingPointError(f"The training {what} at step {step}: training stopped before the weights changed. "
-        f"{f'The last good checkpoint is {ck}; resume from it' if ck else 'No checkpoint was written yet; restart'} "
-        "with a lower learning rate (--lr) or stronger clipping (--grad_clip).")
+    again = ("resume (--resume: the newest checkpoint that loads)" if latest_checkpoint(out)
+             else "no checkpoint was written yet: start again")
+    raise FloatingPointError(f"The training {what} at step {step}: training stopped before the weights changed; "
+                             f"{again} with a lower learning rate (--lr) or stronger clipping (--grad_clip).")
 
 def _validate(raw, va, tok, cfg, out, step:int, t_train:float, log)->dict:
     "Score the model on the validation stories (`cfg.eval_tokens` of them), log it; the numbers a checkpoint keeps"
@@ -231,6 +243,7 @@ def train(cfg:TrainConfig, # the run's configuration
          )->dict:
     "Train the model `cfg.arch` names (a `GRULM` by default) as `cfg` says; return the final validation numbers"
     rank, world, device = _ddp_setup(cfg.device)
+    autocast, scaler = amp_setup(device, cfg.precision)  # fp16 on a CPU, say, is refused before any work
     # glibc keeps freed blocks for reuse: a few % faster (see the fast GRU notebook)
     if device.type == "cpu": tune_malloc()
     master, out = rank == 0, Path(cfg.out_dir)
@@ -250,7 +263,6 @@ def train(cfg:TrainConfig, # the run's configuration
     mcfg = cfg.model_config(tok.get_vocab_size())
     raw = arch_classes(cfg.arch)[0](mcfg).to(device)
     opt = make_optimizer(raw, cfg)
-    autocast, scaler = amp_setup(device, cfg.precision)
     B, T, A = cfg.batch_size, cfg.seq_len, cfg.grad_accum
     streams = StreamBatches(tr, B * A, T, rank, world, eot_id(tok) if cfg.shuffle else None, cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed + rank)
@@ -302,7 +314,7 @@ def train(cfg:TrainConfig, # the run's configuration
                 _log_json(out/"metrics.jsonl", dict(step=done, loss=loss, lr=lr, tokens_per_s=seen / t_train,
                                                     time=round(t_train, 2)))
                 if show: pb.comment = f"loss {loss:.3f}  {seen / t_train:,.0f} tok/s  lr {lr:.1e}"
-            if done % cfg.eval_every == 0 or done == cfg.max_steps:
+            if done % cfg.eval_every == 0 or done == last:
                 te = time.time()
                 val, val_step = (_validate(raw, va, tok, cfg, out, done, t_train, log) if master else {}), done
                 t_eval += time.time() - te
@@ -314,16 +326,17 @@ def train(cfg:TrainConfig, # the run's configuration
                 if show: print(flush=True)  # end the progress bar's line
                 raise TrainingInterrupted(done, out, ck)
     elapsed = time.time() - t0 - t_eval
-    res = dict(steps=last, tokens=seen, epochs=seen / len(tr), tokens_per_s=seen / max(elapsed, 1e-9),
-               train_seconds=elapsed, num_params=meta["num_params"],
-               **{f"val_{k}": v for k,v in val.items() if val_step == last})
+    if master and val_step != last: val = _validate(raw, va, tok, cfg, out, last, elapsed, log)  # no step ran
+    tokens = last * B * A * T * world  # the whole run's; the speed is this session's
+    res = dict(steps=last, tokens=tokens, epochs=tokens / len(tr), tokens_per_s=seen / max(elapsed, 1e-9),
+               train_seconds=elapsed, num_params=meta["num_params"], **{f"val_{k}": v for k,v in val.items()})
     if master: write_durably(out/"results.json", json.dumps(res, indent=1))
     return res
 
 # %% ../nbs/05_train.ipynb #7a6d912c
 # may change on resume
 ON_RESUME = ("max_steps", "device", "precision", "eval_every", "log_every", "ckpt_every", "keep_last", "compile",
-             "progress", "impl")
+             "progress", "impl", "lr", "min_lr", "grad_clip")
 
 def _train_config(out, preset_name, resume, overrides, log=print):
     saved, given = Path(out)/"config.json", {k: v for k,v in overrides.items() if v is not None}
@@ -332,7 +345,8 @@ def _train_config(out, preset_name, resume, overrides, log=print):
         except ValueError as e:
             raise ValueError(f"{str(saved)!r} does not parse ({e}): restore it, or start a new run (another --out).")
         cfg = config_from(TrainConfig, fields, repr(str(saved)))
-        fixed = sorted(k for k,v in given.items() if k not in ON_RESUME and v != getattr(cfg, k))
+        fixed = sorted({"stateful": "random_windows"}.get(k, k) for k,v in given.items()
+                       if k not in ON_RESUME and v != getattr(cfg, k)) + (["preset"] if preset_name != "auto" else [])
         if fixed: log(f"resuming {out}: {', '.join('--' + k for k in fixed)} ignored (a run keeps its saved config; "
                       f"only {', '.join('--' + k for k in ON_RESUME)} may change on resume)")
         return replace(cfg, out_dir=str(out), **{k: v for k,v in given.items() if k in ON_RESUME})
@@ -378,9 +392,10 @@ def train_cmd(out:str="runs/tinygru", # run directory: checkpoints, tokenizer, e
     "Train a tinygru model (tokenizer and encoding included when missing); Ctrl-C saves the step and stops"
     ov = {k: v for k,v in locals().items() if k not in ("out", "preset", "resume", "random_windows")}
     ov.update(stateful=False if random_windows else None)
-    cfg = _train_config(out, preset, resume, ov)
+    master = int(os.environ.get("RANK", 0)) == 0
+    cfg = _train_config(out, preset, resume, ov, log=print if master else lambda *a: None)
     res = train(cfg, resume=resume)
-    if int(os.environ.get("RANK", 0)) == 0:
+    if master:
         print(f"done: {res['steps']} steps, {res['tokens']:,} tokens ({res['epochs']:.2f} epochs), "
               f"{res['tokens_per_s']:,.0f} tok/s, validation {res.get('val_bpb', float('nan')):.4f} bits/byte. "
               f"Sample with: tinygru generate --run {out}")
