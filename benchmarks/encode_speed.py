@@ -2,7 +2,7 @@
 
     TINYGRU_DATA=/path/to/tinystories python benchmarks/encode_speed.py [--mb 32] [--repeats 3]
 
-The shared TinyStories slice is ~0.9 MB, so its training split is repeated (whole stories, in order) up to
+A small local copy of TinyStories (a training split of about a megabyte) is repeated (whole stories, in order) up to
 `--mb` MB to reach a realistic size. Tokenizers cache the encodings of words they have seen, and repetition
 makes that cache hit more often than on fresh text, for both sides alike. Each side runs `--repeats` times,
 alternating; the best time of each is kept. The pipeline includes everything `encode_corpus` does: batching,
@@ -29,9 +29,9 @@ def best(f, repeats):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mb", type=float, default=32, help="size of the repeated text, MB")
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--batch_size", type=int, default=1024)
-    ap.add_argument("--vocab_size", type=int, default=4096)
+    ap.add_argument("--repeats", type=int, default=3, help="runs of each side, alternating; the best counts")
+    ap.add_argument("--batch_size", type=int, default=1024, help="stories per encode_batch call (encode_corpus's default)")
+    ap.add_argument("--vocab_size", type=int, default=4096, help="vocabulary of the tokenizer trained for the benchmark")
     a = ap.parse_args()
     datasets.disable_progress_bars()
     stories = list(load_stories(split="train")["text"])

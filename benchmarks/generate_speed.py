@@ -14,7 +14,9 @@ from tinygru.runs import load_run
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--run", default=None); ap.add_argument("--device", default="cpu"); ap.add_argument("--tokens", type=int, default=200)
+    ap.add_argument("--run", default=None, help="a run or model directory (default: the model that ships with tinygru)")
+    ap.add_argument("--device", default="cpu", help="where to generate: cpu or cuda")
+    ap.add_argument("--tokens", type=int, default=200, help="tokens generated per stream in each timing")
     a = ap.parse_args()
     model, tok, meta = load_run(a.run, a.device) if a.run else load_pretrained(a.device)
     print(f"model: {meta['num_params']:,} parameters, {meta['model']['n_layers']} x GRU {meta['model']['n_hidden']}, "

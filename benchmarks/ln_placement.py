@@ -61,9 +61,11 @@ def separate(gx, h0, wh, gam_h, bet_h, gam_i, bet_i, dhs, eps=1e-5):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--batch", type=int, default=32); ap.add_argument("--seq", type=int, default=128)
-    ap.add_argument("--emb", type=int, default=512); ap.add_argument("--hidden", type=int, default=512)
-    ap.add_argument("--repeats", type=int, default=15)
+    ap.add_argument("--batch", type=int, default=32, help="streams per step")
+    ap.add_argument("--seq", type=int, default=128, help="time steps per call")
+    ap.add_argument("--emb", type=int, default=512, help="input size")
+    ap.add_argument("--hidden", type=int, default=512, help="state size")
+    ap.add_argument("--repeats", type=int, default=15, help="interleaved repeats of each placement; the median counts")
     a = ap.parse_args(argv)
     torch.manual_seed(0)
     B, T, E, H = a.batch, a.seq, a.emb, a.hidden

@@ -1,6 +1,6 @@
 """Memory at scale: encode a large corpus and train on it, and measure each stage's peak memory and throughput.
 
-The corpus is the shared slice's training stories repeated until it reaches `--gb` GB (2 by default: the repeats are
+The corpus is a local slice's training stories repeated until it reaches `--gb` GB (2 by default: the repeats are
 whole stories, so the tokenizer and the encoder see ordinary text; nothing learns from it). Each stage runs as its
 own `tinygru` process, as a user would run it:
 

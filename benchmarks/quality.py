@@ -150,7 +150,8 @@ def tune(res, name, start, tok, data, steps, out)->dict:
 def main():
     global RESULTS
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=os.environ.get("TINYGRU_DATA", str(ROOT.parent/"shared/data/tinystories/stories")))
+    ap.add_argument("--data", default=os.environ.get("TINYGRU_DATA", str(ROOT.parent/"shared/data/tinystories/stories")),
+                    help="the stories: a directory with train, validation and test files (default: $TINYGRU_DATA)")
     ap.add_argument("--out", default="runs/quality", help="where the runs are written")
     ap.add_argument("--minutes", type=float, default=10.0, help="training time of each final run")
     ap.add_argument("--trial_minutes", type=float, default=2.5, help="training time of each tuning trial")

@@ -62,7 +62,7 @@ def gru_speed()->str:
 
 Tokens per second of one training step (forward and backward) of whole language models (embedding, GRU, head) on the
 naive cell loop, the fast LN-GRU, the fast GRU without layer norm, and the same model on `nn.GRU`'s kernel
-(`impl="torch"`; cuDNN on CUDA), repeats interleaved so that noise on a shared machine hits every row alike; the
+(`impl="torch"`; cuDNN on CUDA), repeats interleaved so that noise from other work hits every row alike; the
 ratio is to the model on `nn.GRU`, median of the repeats. `python benchmarks/gru_speed.py` (`--device cuda` on a
 GPU, `--bf16` for bf16 autocast on a CPU)."""]
     for fn in sorted(R.glob("gru_speed_*.json")):
@@ -168,8 +168,8 @@ read them, and each file's `provenance` says how to run its script again (at its
 def render()->str:
     parts = ["# Benchmarks\n\nEvery script here measures side by side, in one run, and writes a results file in "
              "`benchmarks/results/` with the machine, the date and the commit; this page is written from those "
-             "files by `benchmarks/readme.py`. Timings come from shared machines: read the ratios of rows measured "
-             "together, not the absolute numbers.\n"]
+             "files by `benchmarks/readme.py`. Timings depend on the machine and on what else it runs: read the ratios "
+             "of rows measured together, not the absolute numbers.\n"]
     for f, need in ((quality, "quality.json"), (gru_speed, "gru_speed_cpu.json"), (generation, "generate_speed_cpu.json"),
                     (encoding, "encode_speed.json"), (placement, "ln_placement.json"), (memory, "memory_at_scale_2gb.json")):
         if (R/need).exists(): parts.append(f())

@@ -40,7 +40,7 @@ def run_kernel(browser, url, kernel, repeats)->dict:
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=5, help="fresh page loads per kernel")
-    ap.add_argument("--out", default=str(ROOT/"benchmarks"/"results"/"web_speed.json"))
+    ap.add_argument("--out", default=str(ROOT/"benchmarks"/"results"/"web_speed.json"), help="the results file to write")
     a = ap.parse_args()
     exe = find_chromium()
     if exe is None: raise SystemExit("No Chromium found: install it (apt-get install chromium).")
