@@ -105,6 +105,24 @@ The pipeline against the bare `encode_batch` loop: {r['pipeline_vs_bare']:.2f}×
 {r['pipeline_vs_bare_fast']:.2f}×.
 """
 
+def cpu_memory()->str:
+    r = load("cpu_memory.json")
+    med, runs = r["seconds_median"], r["runs"]
+    def cell(m, shape, k):
+        v = [c[shape][k] * 1e3 for c in runs[m]]
+        return f"{med[m][shape][k] * 1e3:.1f} [{min(v):.1f}, {max(v):.1f}]"
+    rows = [(shape, *(cell(m, shape, k) for m in ("default", "tuned") for k in ("workspace", "fresh"))) for shape in med["default"]]
+    return f"""## Fresh memory on CPU: `cpu_memory.py`
+
+One training step of a fast LN-GRU layer with its big buffers from tinygru's workspace or allocated fresh on every
+call, in processes with glibc's default `malloc` and in processes after `tinygru.fast.tune_malloc()`; each setting
+in {r['settings']['rounds']} processes, alternating, each keeping its best of {r['settings']['calls']} calls.
+Milliseconds: the median over the processes, and their range. {where(r)}
+
+{table(["layer, batch, steps", "default, workspace", "default, fresh", "tune_malloc, workspace", "tune_malloc, fresh"], rows,
+       ["---", "--:", "--:", "--:", "--:"])}
+"""
+
 def placement()->str:
     r = load("ln_placement.json")
     rows = [(k, f"{v * 1e3:.1f}", f"{r['speed_vs_joint'][k]:.2f}") for k, v in r["seconds_median"].items()]
@@ -171,7 +189,7 @@ def render()->str:
              "files by `benchmarks/readme.py`. Timings depend on the machine and on what else it runs: read the ratios "
              "of rows measured together, not the absolute numbers.\n"]
     for f, need in ((quality, "quality.json"), (gru_speed, "gru_speed_cpu.json"), (generation, "generate_speed_cpu.json"),
-                    (encoding, "encode_speed.json"), (placement, "ln_placement.json"), (memory, "memory_at_scale_2gb.json")):
+                    (encoding, "encode_speed.json"), (cpu_memory, "cpu_memory.json"), (placement, "ln_placement.json"), (memory, "memory_at_scale_2gb.json")):
         if (R/need).exists(): parts.append(f())
     if (R/"web_speed.json").exists(): parts.append(web())
     parts.append(history())

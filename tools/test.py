@@ -1,5 +1,5 @@
 """tinygru's test command: run every notebook's tests (as `nbdev_test` does), then check that the exported
-package, the cleaned notebooks and README.md are current, that the docs pages render (tools/docs.py), that every
+package, the cleaned notebooks, README.md and benchmarks/README.md are current, that the docs pages render (tools/docs.py), that every
 number in the prose has a source (tools/prose.py), and that no module is longer than about 400 lines. Prints one
 summary line: `tests: N passed, N failed`.
 
@@ -59,6 +59,8 @@ def main():
         results += [("export", check("nbdev_export leaves tinygru/ unchanged", ["nbdev_export"], "tinygru/**/*.py"), 0),
                     ("clean", check("nbdev_clean leaves nbs/ unchanged", ["nbdev_clean"], "nbs/**/*.ipynb"), 0),
                     ("readme", check("README.md is current", [sys.executable, "tools/readme.py", "--check"], "README.md"), 0),
+                    ("benchmarks", check("benchmarks/README.md is current", [sys.executable, "benchmarks/readme.py", "--check"],
+                                         "benchmarks/README.md"), 0),
                     ("docs", check("the docs pages render, every export documented", [sys.executable, "tools/docs.py"], "nbs/**/*.ipynb"), 0),
                     ("prose", check("every number in the prose has a source", [sys.executable, "tools/prose.py"], "nbs/**/*.ipynb"), 0),
                     ("sizes", module_sizes(), 0)]
