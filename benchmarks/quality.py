@@ -1,8 +1,8 @@
 """Quality in equal time, measured side by side in one run: tinygru's `cpu` preset (the layer-normalised GRU) against
 three baselines, each given the same treatment:
 
-- `nngru-bpe`: the same language model on `torch.nn.GRU`'s kernel (no layer norm; the preset's BPE tokenizer), so the
-  table separates the layer from the tokenizer;
+- `nngru-bpe`: a language model on `torch.nn.GRU`'s kernel with the preset's BPE tokenizer (no layer norm, an untied
+  head, plain dropout), so the table separates the layer from the tokenizer;
 - `nngru-byte`: an `nn.GRU` language model on bytes (vocabulary of the 256 byte values and `<|endoftext|>`);
 - `transformer`: the transformer notebook's model (`cpu-transformer` preset).
 

@@ -26,9 +26,9 @@ def table(head:list, rows:list, align:str)->str:
 
 def quality()->str:
     q = load("quality.json")
-    names = {"gru": "tinygru `--preset cpu` (LN-GRU)", "nngru-bpe": "the same model on `nn.GRU`, BPE",
+    names = {"gru": "tinygru `--preset cpu` (LN-GRU)", "nngru-bpe": "`nn.GRU` on the same BPE (no layer norm, untied head, plain dropout)",
              "nngru-byte": "`nn.GRU` on bytes", "transformer": "the transformer (`cpu-transformer`)"}
-    rows = [(names[n], f"{f['num_params']:,}", f"{f['steps']:,}",
+    rows = [(names[n], f"{f['num_params']:,}", f"{f['steps']:,}", f"{f['train_minutes']:.2f}", f"{f['tokens_per_s']:,.0f}",
              ", ".join(f"{k} {f['config'][k]}" for k in ("lr", "dropout", "weight_decay") if k in f["config"]) or "the preset's",
              f"{f['test']['mean']:.4f} ± {f['test']['sd']:.4f}", f"{f['validation']['mean']:.4f} ± {f['validation']['sd']:.4f}")
             for n, f in sorted(q["final"].items(), key=lambda nf: nf[1]["test"]["mean"])]
@@ -38,15 +38,16 @@ def quality()->str:
     speed = [(names[n], f"{s['seconds_per_step']:.3f}", ", ".join(f"{x:.3f}" for x in s["rounds"])) for n, s in q["speed"].items()]
     return f"""## Quality in equal time: `quality.py`
 
-The `cpu` preset against three baselines, each given the same treatment, in one run: the same language model on
-`nn.GRU`'s kernel (BPE, no layer norm), an `nn.GRU` on bytes, and the transformer. All train in tinygru's loop, on
+The `cpu` preset against three baselines, each given the same treatment, in one run: a language model on `nn.GRU`'s
+kernel with the preset's BPE tokenizer (no layer norm, an untied head, plain dropout), an `nn.GRU` on bytes, and the
+transformer. All train in tinygru's loop, on
 the same whole stories, under the same bf16 autocast; each baseline is tuned on validation with the same budget of
 {q['trial_minutes']:g}-minute trials (a learning-rate grid extended at its edges, then dropout × weight decay), and
 every final trains for {q['minutes']:g} minutes with seeds {', '.join(map(str, q['seeds']))}. A run's steps are what its
 time buys at the speed measured side by side at the start; the best checkpoint (chosen on validation) is scored by
 `tinygru.score` on the whole validation and test splits. {where(q)} Mean ± standard deviation over the seeds:
 
-{table(["model", "parameters", "steps", "tuned", "test bits/byte", "validation bits/byte"], rows, ["---", "--:", "--:", "---", "--:", "--:"])}
+{table(["model", "parameters", "steps", "minutes trained", "tokens/s", "tuned", "test bits/byte", "validation bits/byte"], rows, ["---", "--:", "--:", "--:", "--:", "---", "--:", "--:"])}
 
 Seconds per training step, measured side by side (three interleaved rounds; the fastest counts):
 
