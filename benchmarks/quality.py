@@ -12,10 +12,12 @@ baseline is tuned on the validation split with a budget of short trials (the sam
 around its start value, extended while the best value is at the grid's edge, then dropout x weight decay at the best
 rate. The preset keeps its settings. Short trials warm up for at least `WARMUP_FLOOR` steps.
 
-Equal time: at the start, each model's seconds per step are measured side by side (three interleaved rounds; the
-fastest round counts, since other work on the machine can only slow a round down);
-a run of `--minutes` then gets the steps that time buys. Fixed steps make the results independent of what else the
-machine does during the run; each run's own training time is recorded beside them.
+Equal time: a run of `--minutes` gets the steps that time buys at its configuration's speed, measured side by side
+(interleaved rounds; the fastest round counts, since other work on the machine can only slow a round down). The
+trials' steps come from a short timing of each start configuration (steps 10 to 40). The finals' steps come from
+each final configuration's own steady speed, timed after tuning over steps 40 to 160: a model's first steps are no
+guide to its speed through a run, and not by the same factor for every model. Fixed steps make the results
+independent of what else the machine does during the run; each run's own training time is recorded beside them.
 
 Each final configuration trains with every seed in `--seeds`; its best checkpoint is scored by `tinygru.score.score`
 (whole stories, each from a fresh state, every token and the story's end predicted, bits per byte of the cleaned
@@ -78,13 +80,22 @@ def train(out:Path, cfg:dict, tok:Path, data:str, steps:int, evals:int)->dict:
     with open(f"{out}.log", "a") as f: subprocess.run(cmd, check=True, stdout=f, stderr=subprocess.STDOUT)
     return json.loads((out/"results.json").read_text())
 
-def seconds_per_step(out:Path, cfg:dict, tok:Path, data:str, steps:int=40)->float:
-    "Seconds per training step of `cfg`, from a short run's metrics (steps 10 to `steps`, after warming up)"
+def seconds_per_step(out:Path, cfg:dict, tok:Path, data:str, start:int, steps:int)->float:
+    "Seconds per training step of `cfg`, from a run's metrics between steps `start` and `steps` (multiples of 10)"
     import shutil
     shutil.rmtree(out, ignore_errors=True)
     train(out, dict(cfg, warmup_steps=10), tok, data, steps, evals=1)
     ms = {m["step"]: m["time"] for m in map(json.loads, open(out/"metrics.jsonl")) if "loss" in m}
-    return (ms[steps] - ms[10]) / (steps - 10)
+    return (ms[steps] - ms[start]) / (steps - start)
+
+def speeds(configs:dict, out:Path, data:str, start:int, steps:int, rounds:int, label:str)->dict:
+    "Seconds per step of each `{name: (tokenizer dir, config)}`, timed in interleaved rounds; the fastest counts"
+    times = {n: [] for n in configs}
+    for r in range(rounds):
+        for n, (tok, cfg) in configs.items():
+            times[n].append(seconds_per_step(out/f"{label}-{n}", cfg, tok, data, start, steps))
+            print(f"{label} round {r}: {n} {times[n][-1]:.3f} s/step", flush=True)
+    return {n: dict(seconds_per_step=min(v), rounds=v, from_step=start, to_step=steps) for n, v in times.items()}
 
 def scored(run:Path, data:str)->dict:
     "Bits per byte of the best checkpoint of `run` on the whole validation and test splits, with story intervals"
@@ -171,28 +182,29 @@ def main():
         if not (out/t/"tokenizer.json").exists():
             subprocess.run([sys.executable, "-m", "tinygru.cli", "tokenizer", "--data", a.data, "--out", str(out/t), *opt],
                            check=True)
-    if not res["speed"]:  # seconds per step of each family's start configuration, interleaved rounds
-        times = {n: [] for n in a.families}
-        for r in range(3):
-            for n in a.families:
-                tok, cfg, _ = FAMILIES[n]
-                times[n].append(seconds_per_step(out/f"speed-{n}", cfg, out/tok, a.data))
-                print(f"speed round {r}: {n} {times[n][-1]:.3f} s/step", flush=True)
-        res["speed"] = {n: dict(seconds_per_step=min(v), rounds=v) for n, v in times.items()}
+    if not res["speed"]:  # the start configurations' speed, which sets the trials' steps
+        res["speed"] = speeds({n: (out/FAMILIES[n][0], FAMILIES[n][1]) for n in a.families}, out, a.data, 10, 40, 3,
+                              "speed")
         save(res)
-    steps = lambda n, minutes: int(round(minutes * 60 / res["speed"][n]["seconds_per_step"] / 10)) * 10
+    steps = lambda speed, minutes: int(round(minutes * 60 / speed["seconds_per_step"] / 10)) * 10
     for n in a.families:
         tok, start, tuned = FAMILIES[n]
-        best = tune(res, n, start, out/tok, a.data, steps(n, a.trial_minutes), out) if tuned else start
+        best = tune(res, n, start, out/tok, a.data, steps(res["speed"][n], a.trial_minutes), out) if tuned else start
         res["final"].setdefault(n, {})["config"] = best
         save(res)
+    if not res.get("final_speed"):  # the final configurations' steady speed, which sets the finals' steps
+        res["final_speed"] = speeds({n: (out/FAMILIES[n][0], res["final"][n]["config"]) for n in a.families}, out,
+                                    a.data, 40, 160, 2, "final-speed")
+        save(res)
+    final_steps = {n: steps(res["final_speed"][n], a.minutes) for n in a.families}
     for seed in a.seeds:  # seed by seed, so that an interrupted run has whole comparisons
         for n in a.families:
             tok = FAMILIES[n][0]
-            run_once(res, n, out, res["final"][n]["config"], out/tok, a.data, steps(n, a.minutes), seed, "final")
+            run_once(res, n, out, res["final"][n]["config"], out/tok, a.data, final_steps[n], seed, "final")
     for n in a.families:
-        rs = [r for r in res["runs"].values() if r["kind"] == "final" and r["family"] == n]
         f = res["final"][n]
+        rs = [r for r in res["runs"].values() if r["kind"] == "final" and r["family"] == n
+              and r["steps"] == final_steps[n] and r["config"] == f["config"]]
         for split in ("validation", "test"):
             v = [r[split]["bpb"] for r in rs]
             f[split] = dict(mean=statistics.mean(v), sd=statistics.stdev(v) if len(v) > 1 else None, runs=v)
