@@ -193,6 +193,7 @@ def main():
         res["final"].setdefault(n, {})["config"] = best
         save(res)
     if not res.get("final_speed"):  # the final configurations' steady speed, which sets the finals' steps
+        res["finals_machine"] = machine()  # the finals may run in a later session than the trials
         res["final_speed"] = speeds({n: (out/FAMILIES[n][0], res["final"][n]["config"]) for n in a.families}, out,
                                     a.data, 40, 160, 2, "final-speed")
         save(res)
