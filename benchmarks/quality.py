@@ -1,16 +1,18 @@
 """Quality in equal time, measured side by side in one run: tinygru's `cpu` preset (the layer-normalised GRU) against
-three baselines, each given the same treatment:
+three baselines, each given the same treatment, and against itself given that treatment:
 
+- `gru-tuned`: the preset's model and tokenizer, tuned by the same trials as the baselines (the preset's settings
+  were chosen for its own ten-minute runs: does tuning them for this budget help?);
 - `nngru-bpe`: a language model on `torch.nn.GRU`'s kernel with the preset's BPE tokenizer (no layer norm, an untied
   head, plain dropout), so the table separates the layer from the tokenizer;
 - `nngru-byte`: an `nn.GRU` language model on bytes (vocabulary of the 256 byte values and `<|endoftext|>`);
 - `transformer`: the transformer notebook's model (`cpu-transformer` preset).
 
-All four train with tinygru's loop (`tinygru train`: the same batches, bf16 autocast where the CPU has it, AdamW,
+All five train with tinygru's loop (`tinygru train`: the same batches, bf16 autocast where the CPU has it, AdamW,
 warmup and cosine decay, checkpoints, the best checkpoint chosen on validation) on the same whole stories. Each
 baseline is tuned on the validation split with a budget of short trials (the same for each): a learning-rate grid
 around its start value, extended while the best value is at the grid's edge, then dropout x weight decay at the best
-rate. The preset keeps its settings. Short trials warm up for at least `WARMUP_FLOOR` steps.
+rate. `gru` keeps the preset's settings. Short trials warm up for at least `WARMUP_FLOOR` steps.
 
 Equal time: a run of `--minutes` gets the steps that time buys at its configuration's speed, measured side by side
 (interleaved rounds; the fastest round counts, since other work on the machine can only slow a round down). The
@@ -39,6 +41,7 @@ BPE, BYTE = "tok-bpe", "tok-byte"
 
 FAMILIES = {  # name: (tokenizer, start configuration, tuned?)
     "gru": (BPE, dict(preset="cpu"), False),
+    "gru-tuned": (BPE, dict(preset="cpu"), True),
     "nngru-bpe": (BPE, dict(preset="cpu", layer_norm=False, impl="torch", tie_weights=False, locked_dropout=False,
                             weight_drop=0.0, embed_drop=0.0, dropout=0.2, weight_decay=0.1, lr=3e-3), True),
     "nngru-byte": (BYTE, dict(preset="cpu", n_embd=128, layer_norm=False, impl="torch", tie_weights=False,
@@ -182,9 +185,10 @@ def main():
         if not (out/t/"tokenizer.json").exists():
             subprocess.run([sys.executable, "-m", "tinygru.cli", "tokenizer", "--data", a.data, "--out", str(out/t), *opt],
                            check=True)
-    if not res["speed"]:  # the start configurations' speed, which sets the trials' steps
-        res["speed"] = speeds({n: (out/FAMILIES[n][0], FAMILIES[n][1]) for n in a.families}, out, a.data, 10, 40, 3,
-                              "speed")
+    res["families"].update({n: dict(tokenizer=t, start=c, tuned=tu) for n, (t, c, tu) in FAMILIES.items()})
+    if new := [n for n in a.families if n not in res["speed"]]:  # the start configurations' speed: the trials' steps
+        res["speed"].update(speeds({n: (out/FAMILIES[n][0], FAMILIES[n][1]) for n in new}, out, a.data, 10, 40, 3,
+                                   "speed"))
         save(res)
     steps = lambda speed, minutes: int(round(minutes * 60 / speed["seconds_per_step"] / 10)) * 10
     for n in a.families:
@@ -192,10 +196,14 @@ def main():
         best = tune(res, n, start, out/tok, a.data, steps(res["speed"][n], a.trial_minutes), out) if tuned else start
         res["final"].setdefault(n, {})["config"] = best
         save(res)
-    if not res.get("final_speed"):  # the final configurations' steady speed, which sets the finals' steps
-        res["finals_machine"] = machine()  # the finals may run in a later session than the trials
-        res["final_speed"] = speeds({n: (out/FAMILIES[n][0], res["final"][n]["config"]) for n in a.families}, out,
-                                    a.data, 40, 160, 2, "final-speed")
+    res.setdefault("final_speed", {})
+    if new := [n for n in a.families if n not in res["final_speed"]]:  # the finals' configurations' steady speed
+        m = res.setdefault("finals_machine", machine())  # the finals may run in a later session than the trials
+        sp = speeds({n: (out/FAMILIES[n][0], res["final"][n]["config"]) for n in new}, out, a.data, 40, 160, 2,
+                    "final-speed")
+        if m["commit"] != (now := machine())["commit"]:  # a family added later: say when and at which commit
+            for v in sp.values(): v.update(date=now["date"], commit=now["commit"])
+        res["final_speed"].update(sp)
         save(res)
     final_steps = {n: steps(res["final_speed"][n], a.minutes) for n in a.families}
     for seed in a.seeds:  # seed by seed, so that an interrupted run has whole comparisons
