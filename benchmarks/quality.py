@@ -29,7 +29,7 @@ stories) on the whole validation split and on the held-out test split, which no 
 
 Writes benchmarks/results/quality.json (machine, date, commit, configurations, seeds, every run); a run that is
 already recorded there is not run again, so an interrupted benchmark continues where it stopped."""
-import argparse, datetime, json, os, statistics, subprocess, sys, time
+import argparse, datetime, hashlib, json, os, statistics, subprocess, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import record
@@ -118,7 +118,7 @@ def run_once(res, name, out, cfg, tok, data, steps, seed, kind)->dict:
     "One training run, recorded under `res['runs']` (skipped if it is there already)"
     k = f"{kind}|{name}|{key(cfg)}|{steps}|{seed}"
     if k in res["runs"]: return res["runs"][k]
-    d = out/f"{kind}-{name}-{len(res['runs']):03d}"
+    d = out/f"{kind}-{name}-{hashlib.sha1(k.encode()).hexdigest()[:10]}"  # a run resumes only its own directory
     t0 = time.time()
     tr = train(d, dict(cfg, seed=seed), tok, data, steps, evals=10 if kind == "final" else 5)
     rec = dict(kind=kind, family=name, config=cfg, steps=steps, seed=seed, run=str(d), wall_seconds=time.time() - t0,
