@@ -1,24 +1,23 @@
 """Quality in equal time, measured side by side in one run: tinygru's `cpu` preset (the layer-normalised GRU) against
-three baselines, each given the same treatment, and against itself given that treatment:
+three baselines, each given the same treatment:
 
-- `gru-tuned`: the preset's model and tokenizer, tuned by the same trials as the baselines (the preset's settings
-  were chosen for its own ten-minute runs: does tuning them for this budget help?);
 - `nngru-bpe`: a language model on `torch.nn.GRU`'s kernel with the preset's BPE tokenizer (no layer norm, an untied
   head, plain dropout), so the table separates the layer from the tokenizer;
 - `nngru-byte`: an `nn.GRU` language model on bytes (vocabulary of the 256 byte values and `<|endoftext|>`);
 - `transformer`: the transformer notebook's model (`cpu-transformer` preset).
 
-All five train with tinygru's loop (`tinygru train`: the same batches, bf16 autocast where the CPU has it, AdamW,
+All four train with tinygru's loop (`tinygru train`: the same batches, bf16 autocast where the CPU has it, AdamW,
 warmup and cosine decay, checkpoints, the best checkpoint chosen on validation) on the same whole stories. Each
 baseline is tuned on the validation split with a budget of short trials (the same for each): a learning-rate grid
 around its start value, extended while the best value is at the grid's edge, then dropout x weight decay at the best
 rate. `gru` keeps the preset's settings. Short trials warm up for at least `WARMUP_FLOOR` steps.
 
 Equal time: a run of `--minutes` gets the steps that time buys at its configuration's speed, measured side by side
-(interleaved rounds; the fastest round counts, since other work on the machine can only slow a round down). The
-trials' steps come from a short timing of each start configuration (steps 10 to 40). The finals' steps come from
-each final configuration's own steady speed, timed after tuning over steps 40 to 160: a model's first steps are no
-guide to its speed through a run, and not by the same factor for every model. Fixed steps make the results
+(interleaved rounds; the fastest round counts, since other work on the machine can only slow a round down), over
+steps 40 to 160 of a short run: a model's first steps are no guide to its speed through a run, and not by the same
+factor for every model. The trials' steps come from the timing of each start configuration, the finals' steps from
+each final configuration's, timed after tuning. `--retime` times a family again (a results file from before the
+steady timing holds timings of steps 10 to 40); its trials and finals then run at the new step counts. Fixed steps make the results
 independent of what else the machine does during the run; each run's own training time is recorded beside them.
 
 Each final configuration trains with every seed in `--seeds`; its best checkpoint is scored by `tinygru.score.score`
@@ -41,7 +40,6 @@ BPE, BYTE = "tok-bpe", "tok-byte"
 
 FAMILIES = {  # name: (tokenizer, start configuration, tuned?)
     "gru": (BPE, dict(preset="cpu"), False),
-    "gru-tuned": (BPE, dict(preset="cpu"), True),
     "nngru-bpe": (BPE, dict(preset="cpu", layer_norm=False, impl="torch", tie_weights=False, locked_dropout=False,
                             weight_drop=0.0, embed_drop=0.0, dropout=0.2, weight_decay=0.1, lr=3e-3), True),
     "nngru-byte": (BYTE, dict(preset="cpu", n_embd=128, layer_norm=False, impl="torch", tie_weights=False,
@@ -172,6 +170,8 @@ def main():
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="seeds of the final runs")
     ap.add_argument("--families", nargs="+", default=list(FAMILIES), help="which models to run")
     ap.add_argument("--results", default=str(RESULTS), help="the results file (read to continue, then written)")
+    ap.add_argument("--retime", nargs="*", default=[], help="families whose speed is timed again, with new trials "
+                    "and finals at the step counts it gives")
     a = ap.parse_args()
     RESULTS = Path(a.results)
     out = Path(a.out).absolute(); out.mkdir(parents=True, exist_ok=True)
@@ -185,24 +185,29 @@ def main():
         if not (out/t/"tokenizer.json").exists():
             subprocess.run([sys.executable, "-m", "tinygru.cli", "tokenizer", "--data", a.data, "--out", str(out/t), *opt],
                            check=True)
-    res["families"].update({n: dict(tokenizer=t, start=c, tuned=tu) for n, (t, c, tu) in FAMILIES.items()})
+    res["families"].update({n: dict(zip(("tokenizer", "start", "tuned"), FAMILIES[n])) for n in a.families})
+    for n in a.retime:
+        if res["speed"].get(n, {}).get("from_step", 10) == 10: res["speed"].pop(n, None)  # once, not on every restart
     if new := [n for n in a.families if n not in res["speed"]]:  # the start configurations' speed: the trials' steps
-        res["speed"].update(speeds({n: (out/FAMILIES[n][0], FAMILIES[n][1]) for n in new}, out, a.data, 10, 40, 3,
+        res["speed"].update(speeds({n: (out/FAMILIES[n][0], FAMILIES[n][1]) for n in new}, out, a.data, 40, 160, 2,
                                    "speed"))
         save(res)
     steps = lambda speed, minutes: int(round(minutes * 60 / speed["seconds_per_step"] / 10)) * 10
     for n in a.families:
         tok, start, tuned = FAMILIES[n]
-        best = tune(res, n, start, out/tok, a.data, steps(res["speed"][n], a.trial_minutes), out) if tuned else start
-        res["final"].setdefault(n, {})["config"] = best
+        trial_steps = steps(res["speed"][n], a.trial_minutes)
+        best = tune(res, n, start, out/tok, a.data, trial_steps, out) if tuned else start
+        res["final"].setdefault(n, {}).update(config=best, trial_steps=trial_steps if tuned else None)
         save(res)
     res.setdefault("final_speed", {})
-    if new := [n for n in a.families if n not in res["final_speed"]]:  # the finals' configurations' steady speed
+    if new := [n for n in a.families if res["final_speed"].get(n, {}).get("config", res["final"][n]["config"])
+               != res["final"][n]["config"] or n not in res["final_speed"]]:  # the finals' configurations' steady speed
         m = res.setdefault("finals_machine", machine())  # the finals may run in a later session than the trials
         sp = speeds({n: (out/FAMILIES[n][0], res["final"][n]["config"]) for n in new}, out, a.data, 40, 160, 2,
                     "final-speed")
-        if m["commit"] != (now := machine())["commit"]:  # a family added later: say when and at which commit
-            for v in sp.values(): v.update(date=now["date"], commit=now["commit"])
+        for n, v in sp.items():
+            v["config"] = res["final"][n]["config"]
+            if m["commit"] != (now := machine())["commit"]: v.update(date=now["date"], commit=now["commit"])
         res["final_speed"].update(sp)
         save(res)
     final_steps = {n: steps(res["final_speed"][n], a.minutes) for n in a.families}
