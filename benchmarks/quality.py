@@ -13,11 +13,11 @@ around its start value, extended while the best value is at the grid's edge, the
 rate. `gru` keeps the preset's settings. Short trials warm up for at least `WARMUP_FLOOR` steps.
 
 Equal time: a run of `--minutes` gets the steps that time buys at its configuration's speed, measured side by side
-(interleaved rounds; the fastest round counts, since other work on the machine can only slow a round down), over
-steps 40 to 160 of a short run: a model's first steps are no guide to its speed through a run, and not by the same
-factor for every model. The trials' steps come from the timing of each start configuration, the finals' steps from
-each final configuration's, timed after tuning. `--retime` times a family again (a results file from before the
-steady timing holds timings of steps 10 to 40); its trials and finals then run at the new step counts. Fixed steps make the results
+(interleaved rounds; the fastest round counts, since other work on the machine can only slow a round down). The
+trials' steps come from a short timing of each start configuration (steps 10 to 40, three rounds), so the trials of
+one family get equal steps, and a trial whose settings run faster trains for fewer minutes. The settings change the
+speed (the transformer's dropout moves attention off its fastest kernel), so the finals' steps come from each final
+configuration's own timing after tuning, over steps 40 to 160 (two rounds). Fixed steps make the results
 independent of what else the machine does during the run; each run's own training time is recorded beside them.
 
 Each final configuration trains with every seed in `--seeds`; its best checkpoint is scored by `tinygru.score.score`
@@ -170,8 +170,6 @@ def main():
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="seeds of the final runs")
     ap.add_argument("--families", nargs="+", default=list(FAMILIES), help="which models to run")
     ap.add_argument("--results", default=str(RESULTS), help="the results file (read to continue, then written)")
-    ap.add_argument("--retime", nargs="*", default=[], help="families whose speed is timed again, with new trials "
-                    "and finals at the step counts it gives")
     a = ap.parse_args()
     RESULTS = Path(a.results)
     out = Path(a.out).absolute(); out.mkdir(parents=True, exist_ok=True)
@@ -186,10 +184,8 @@ def main():
             subprocess.run([sys.executable, "-m", "tinygru.cli", "tokenizer", "--data", a.data, "--out", str(out/t), *opt],
                            check=True)
     res["families"].update({n: dict(zip(("tokenizer", "start", "tuned"), FAMILIES[n])) for n in a.families})
-    for n in a.retime:
-        if res["speed"].get(n, {}).get("from_step", 10) == 10: res["speed"].pop(n, None)  # once, not on every restart
     if new := [n for n in a.families if n not in res["speed"]]:  # the start configurations' speed: the trials' steps
-        res["speed"].update(speeds({n: (out/FAMILIES[n][0], FAMILIES[n][1]) for n in new}, out, a.data, 40, 160, 2,
+        res["speed"].update(speeds({n: (out/FAMILIES[n][0], FAMILIES[n][1]) for n in new}, out, a.data, 10, 40, 3,
                                    "speed"))
         save(res)
     steps = lambda speed, minutes: int(round(minutes * 60 / speed["seconds_per_step"] / 10)) * 10

@@ -26,7 +26,7 @@ def table(head:list, rows:list, align:str)->str:
 
 def quality()->str:
     q = load("quality.json")
-    names = {"gru": "tinygru `--preset cpu` (LN-GRU)", "gru-tuned": "the LN-GRU, tuned for this budget", "nngru-bpe": "`nn.GRU` on the same BPE (no layer norm, untied head, plain dropout)",
+    names = {"gru": "tinygru `--preset cpu` (LN-GRU)", "nngru-bpe": "`nn.GRU` on the same BPE (no layer norm, untied head, plain dropout)",
              "nngru-byte": "`nn.GRU` on bytes", "transformer": "the transformer (`cpu-transformer`)"}
     rows = [(names[n], f"{f['num_params']:,}", f"{f['steps']:,}", f"{f['train_minutes']:.2f}", f"{f['tokens_per_s']:,.0f}",
              ", ".join(f"{k} {f['config'][k]}" for k in ("lr", "dropout", "weight_decay") if k in f["config"]) or "the preset's",
@@ -37,17 +37,19 @@ def quality()->str:
               r["config"].get("weight_decay", ""), f"{r['steps']:,}", f"{r['validation']['bpb']:.4f}") for r in trials]
     speed = lambda sp: [(names[n], f"{s['seconds_per_step']:.3f}", ", ".join(f"{x:.3f}" for x in s["rounds"])) for n, s in sp.items()]
     fm = q.get("finals_machine", q["machine"])
+    later = "".join(f" The finals of {names[n]}: commit {s['commit']}, {s['date'][:10]}." for n, s in q.get("final_speed", {}).items()
+                    if "commit" in s)
     return f"""## Quality in equal time: `quality.py`
 
 The `cpu` preset against three baselines, each given the same treatment, in one run: a language model on `nn.GRU`'s
 kernel with the preset's BPE tokenizer (no layer norm, an untied head, plain dropout), an `nn.GRU` on bytes, and the
-transformer; beside them, the preset's model given that treatment too. All train in tinygru's loop, on
-the same whole stories, under the same bf16 autocast; each tuned model is tuned on validation with the same budget of
+transformer. All train in tinygru's loop, on
+the same whole stories, under the same bf16 autocast; each baseline is tuned on validation with the same budget of
 {q['trial_minutes']:g}-minute trials (a learning-rate grid extended at its edges, then dropout × weight decay), and
 every final trains for {q['minutes']:g} minutes with seeds {', '.join(map(str, q['seeds']))}. A final's steps are what its
 time buys at its configuration's steady speed, measured side by side after tuning; the best checkpoint (chosen on
 validation) is scored by `tinygru.score` on the whole validation and test splits. Trials: {where(q)} Finals:
-{where(dict(machine=fm))} Mean ± standard deviation over the seeds:
+{where(dict(machine=fm))}{later} Mean ± standard deviation over the seeds:
 
 {table(["model", "parameters", "steps", "minutes trained", "tokens/s", "tuned", "test bits/byte", "validation bits/byte"], rows, ["---", "--:", "--:", "--:", "--:", "---", "--:", "--:"])}
 
