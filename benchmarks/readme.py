@@ -48,8 +48,9 @@ the same whole stories, under the same bf16 autocast; each baseline is tuned on 
 {q['trial_minutes']:g}-minute trials (a learning-rate grid extended at its edges, then dropout × weight decay), and
 every final trains for {q['minutes']:g} minutes with seeds {', '.join(map(str, q['seeds']))}. A final's steps are what its
 time buys at its configuration's steady speed, measured side by side after tuning; the best checkpoint (chosen on
-validation) is scored by `tinygru.score` on the whole validation and test splits. Trials: {where(q)} Finals:
-{where(dict(machine=fm))}{later} Mean ± standard deviation over the seeds:
+validation) is scored by `tinygru.score` on the whole validation and test splits. The trials (a family's trials get
+equal steps): {where(dict(machine=dict(q["machine"], date=q["started"])))} The finals: {where(dict(machine=fm))}{later}
+Mean ± standard deviation over the seeds:
 
 {table(["model", "parameters", "steps", "minutes trained", "tokens/s", "tuned", "test bits/byte", "validation bits/byte"], rows, ["---", "--:", "--:", "--:", "--:", "---", "--:", "--:"])}
 
