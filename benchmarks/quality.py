@@ -1,12 +1,14 @@
 """Quality in equal time, measured side by side in one run: tinygru's `cpu` preset (the layer-normalised GRU) against
-three baselines, each given the same treatment:
+three baselines, each given the same treatment, and against itself given that treatment:
 
+- `gru-tuned`: the preset's model and tokenizer, tuned by the same trials as the baselines (the preset's settings
+  were chosen for its own ten-minute runs: does tuning them for this budget help?);
 - `nngru-bpe`: a language model on `torch.nn.GRU`'s kernel with the preset's BPE tokenizer (no layer norm, an untied
   head, plain dropout), so the table separates the layer from the tokenizer;
 - `nngru-byte`: an `nn.GRU` language model on bytes (vocabulary of the 256 byte values and `<|endoftext|>`);
 - `transformer`: the transformer notebook's model (`cpu-transformer` preset).
 
-All four train with tinygru's loop (`tinygru train`: the same batches, bf16 autocast where the CPU has it, AdamW,
+All five train with tinygru's loop (`tinygru train`: the same batches, bf16 autocast where the CPU has it, AdamW,
 warmup and cosine decay, checkpoints, the best checkpoint chosen on validation) on the same whole stories. Each
 baseline is tuned on the validation split with a budget of short trials (the same for each): a learning-rate grid
 around its start value, extended while the best value is at the grid's edge, then dropout x weight decay at the best
@@ -40,6 +42,7 @@ BPE, BYTE = "tok-bpe", "tok-byte"
 
 FAMILIES = {  # name: (tokenizer, start configuration, tuned?)
     "gru": (BPE, dict(preset="cpu"), False),
+    "gru-tuned": (BPE, dict(preset="cpu"), True),
     "nngru-bpe": (BPE, dict(preset="cpu", layer_norm=False, impl="torch", tie_weights=False, locked_dropout=False,
                             weight_drop=0.0, embed_drop=0.0, dropout=0.2, weight_decay=0.1, lr=3e-3), True),
     "nngru-byte": (BYTE, dict(preset="cpu", n_embd=128, layer_norm=False, impl="torch", tie_weights=False,
