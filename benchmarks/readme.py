@@ -26,7 +26,7 @@ def table(head:list, rows:list, align:str)->str:
 
 def quality()->str:
     q = load("quality.json")
-    names = {"gru": "tinygru `--preset cpu` (LN-GRU)", "nngru-bpe": "`nn.GRU` on the same BPE (no layer norm, untied head, plain dropout)",
+    names = {"gru": "tinygru `--preset cpu` (LN-GRU)", "gru-tuned": "the same LN-GRU, tuned for this budget", "nngru-bpe": "`nn.GRU` on the same BPE (no layer norm, untied head, plain dropout)",
              "nngru-byte": "`nn.GRU` on bytes", "transformer": "the transformer (`cpu-transformer`)"}
     rows = [(names[n], f"{f['num_params']:,}", f"{f['steps']:,}", f"{f['train_minutes']:.2f}", f"{f['tokens_per_s']:,.0f}",
              ", ".join(f"{k} {f['config'][k]}" for k in ("lr", "dropout", "weight_decay") if k in f["config"]) or "the preset's",
@@ -43,8 +43,8 @@ def quality()->str:
 
 The `cpu` preset against three baselines, each given the same treatment, in one run: a language model on `nn.GRU`'s
 kernel with the preset's BPE tokenizer (no layer norm, an untied head, plain dropout), an `nn.GRU` on bytes, and the
-transformer. All train in tinygru's loop, on
-the same whole stories, under the same bf16 autocast; each baseline is tuned on validation with the same budget of
+transformer; beside them, the preset's model tuned the same way. All train in tinygru's loop, on
+the same whole stories, under the same bf16 autocast; each tuned model is tuned on validation with the same budget of
 {q['trial_minutes']:g}-minute trials (a learning-rate grid extended at its edges, then dropout × weight decay), and
 every final trains for {q['minutes']:g} minutes with seeds {', '.join(map(str, q['seeds']))}. A final's steps are what its
 time buys at its configuration's steady speed, measured side by side after tuning; the best checkpoint (chosen on
