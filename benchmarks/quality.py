@@ -198,18 +198,17 @@ def main():
         best = tune(res, n, start, out/tok, a.data, trial_steps, out) if tuned else start
         res["final"].setdefault(n, {}).update(config=best, trial_steps=trial_steps if tuned else None)
         save(res)
-    res.setdefault("final_speed", {})
-    if new := [n for n in a.families if res["final_speed"].get(n, {}).get("config", res["final"][n]["config"])
-               != res["final"][n]["config"] or n not in res["final_speed"]]:  # the finals' configurations' steady speed
-        m = res.setdefault("finals_machine", machine())  # the finals may run in a later session than the trials
-        sp = speeds({n: (out/FAMILIES[n][0], res["final"][n]["config"]) for n in new}, out, a.data, 40, 160, 2,
-                    "final-speed")
+    fs, cfg = res.setdefault("final_speed", {}), lambda n: res["final"][n]["config"]
+    if new := [n for n in a.families if n not in fs or fs[n].get("config", cfg(n)) != cfg(n)]:  # the finals' timing
+        now = machine()
+        m = res.setdefault("finals_machine", now)  # the finals may run in a later session than the trials
+        sp = speeds({n: (out/FAMILIES[n][0], cfg(n)) for n in new}, out, a.data, 40, 160, 2, "final-speed")
         for n, v in sp.items():
-            v["config"] = res["final"][n]["config"]
-            if m["commit"] != (now := machine())["commit"]: v.update(date=now["date"], commit=now["commit"])
-        res["final_speed"].update(sp)
+            v["config"] = cfg(n)
+            if m["commit"] != now["commit"]: v.update(date=now["date"], commit=now["commit"])
+        fs.update(sp)
         save(res)
-    final_steps = {n: steps(res["final_speed"][n], a.minutes) for n in a.families}
+    final_steps = {n: steps(fs[n], a.minutes) for n in a.families}
     for seed in a.seeds:  # seed by seed, so that an interrupted run has whole comparisons
         for n in a.families:
             tok = FAMILIES[n][0]
